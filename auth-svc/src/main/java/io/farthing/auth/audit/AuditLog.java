@@ -1,0 +1,68 @@
+package io.farthing.auth.audit;
+
+import io.farthing.auth.common.Ids;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * Writes audit events. {@link #record} joins the caller's transaction, so a change and its audit
+ * row commit together; {@link #recordAlone} commits on its own, for refusals whose main work
+ * rolls back (a failed login must be audited even though nothing else is written).
+ */
+@ApplicationScoped
+public class AuditLog {
+  private static final Logger LOG = Logger.getLogger(AuditLog.class);
+
+  public enum Outcome {
+    SUCCESS,
+    FAILURE,
+    DENIED
+  }
+
+  /** Who acted: a user, an admin, a partner client, the system, or nobody known. */
+  public record Actor(String type, String id) {
+    public static Actor user(UUID id) {
+      return new Actor("user", id.toString());
+    }
+
+    public static Actor client(String clientId) {
+      return new Actor("client", clientId);
+    }
+
+    public static Actor service(String name) {
+      return new Actor("service", name);
+    }
+
+    public static final Actor ANONYMOUS = new Actor("anonymous", null);
+    public static final Actor SYSTEM = new Actor("system", null);
+  }
+
+  public Uni<Void> record(
+      Actor actor, UUID subjectUserId, String action, Outcome outcome, Origin origin, String details) {
+    AuditEvent event = new AuditEvent();
+    event.id = Ids.newId();
+    event.occurredAt = Instant.now();
+    event.actorType = actor.type();
+    event.actorId = actor.id();
+    event.subjectUserId = subjectUserId;
+    event.action = action;
+    event.outcome = outcome.name();
+    event.ip = origin == null ? null : origin.ip();
+    event.userAgent = origin == null ? null : origin.userAgent();
+    event.details = details;
+    LOG.infof(
+        "audit action=%s outcome=%s actor=%s:%s subject=%s",
+        action, outcome, actor.type(), actor.id(), subjectUserId);
+    return event.persist().replaceWithVoid();
+  }
+
+  public Uni<Void> recordAlone(
+      Actor actor, UUID subjectUserId, String action, Outcome outcome, Origin origin, String details) {
+    return Panache.withTransaction(
+        () -> record(actor, subjectUserId, action, outcome, origin, details));
+  }
+}

@@ -1,0 +1,94 @@
+package io.farthing.auth.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Typed view of every `auth.*` key; defaults live in application.properties and the README. */
+@ConfigMapping(prefix = "auth")
+public interface AuthConfig {
+
+  Jwt jwt();
+
+  Refresh refresh();
+
+  Password password();
+
+  Lockout lockout();
+
+  RateLimit rateLimit();
+
+  Crypto crypto();
+
+  BootstrapAdmin bootstrapAdmin();
+
+  interface Jwt {
+    String issuer();
+
+    String audience();
+
+    String jwksUrl();
+
+    /** At most 15 minutes: DESIGN.md's ceiling for user access tokens. */
+    Duration accessTokenTtl();
+
+    Duration partnerTokenTtl();
+
+    /** At most 5 minutes. */
+    Duration stepUpTokenTtl();
+
+    /** How old the active signing key may get before a scheduled rotation replaces it. */
+    Duration rotationPeriod();
+  }
+
+  interface Refresh {
+    Duration ttl();
+  }
+
+  interface Password {
+    int memoryKib();
+
+    int iterations();
+
+    int parallelism();
+
+    @WithDefault("12")
+    int minLength();
+
+    @WithDefault("256")
+    int maxLength();
+  }
+
+  interface Lockout {
+    int maxFailures();
+
+    Duration duration();
+  }
+
+  interface RateLimit {
+    int loginPerMinute();
+
+    int tokenPerMinute();
+  }
+
+  interface Crypto {
+    /**
+     * Versioned AES-256 keys as `version:base64,version:base64`; the highest version encrypts,
+     * every listed version decrypts.
+     */
+    Optional<String> dataKeys();
+
+    /** HMAC-SHA256 key (base64) for blind indexes of personal data. */
+    Optional<String> blindIndexKey();
+
+    /** Dev and test only: generate keys that are missing instead of refusing to start. */
+    boolean generateMissingKeys();
+  }
+
+  interface BootstrapAdmin {
+    Optional<String> email();
+
+    Optional<String> password();
+  }
+}
