@@ -5,11 +5,13 @@ import io.farthing.auth.audit.Origin;
 import io.farthing.auth.common.ApiException;
 import io.farthing.auth.common.Ids;
 import io.farthing.auth.config.AuthConfig;
+import io.farthing.auth.credentials.SecondFactors;
 import io.farthing.auth.crypto.PasswordHasher;
 import io.farthing.auth.crypto.Secrets;
 import io.farthing.auth.security.Lockout;
 import io.farthing.auth.security.RateLimiter;
 import io.farthing.auth.token.TokenIssuer;
+import io.farthing.auth.totp.MfaTickets;
 import io.farthing.auth.user.PersonalData;
 import io.farthing.auth.user.User;
 import io.farthing.auth.user.UserRepository;
@@ -18,6 +20,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -35,9 +38,17 @@ public class SessionService {
   private static final String REFRESH_PREFIX = "frt_";
   private static final String INVALID_CREDENTIALS = "INVALID_CREDENTIALS";
 
+  /** What a password sign-in yields: a session, or the need for a second factor. */
+  public sealed interface LoginResult permits Session, MfaRequired {}
+
   /** Tokens handed to a signed-in user. */
   public record Session(
-      String accessToken, long expiresIn, String refreshToken, long refreshExpiresIn, UUID userId) {}
+      String accessToken, long expiresIn, String refreshToken, long refreshExpiresIn, UUID userId)
+      implements LoginResult {}
+
+  /** The password was right; the sign-in completes at /v1/auth/login/mfa with this ticket. */
+  public record MfaRequired(String mfaToken, List<String> methods, long expiresIn)
+      implements LoginResult {}
 
   private final UserRepository users;
   private final RefreshTokenRepository refreshTokens;
@@ -48,6 +59,8 @@ public class SessionService {
   private final RateLimiter rateLimiter;
   private final AuditLog audit;
   private final AuthConfig config;
+  private final SecondFactors secondFactors;
+  private final MfaTickets mfaTickets;
 
   public SessionService(
       UserRepository users,
@@ -58,7 +71,9 @@ public class SessionService {
       Lockout lockout,
       RateLimiter rateLimiter,
       AuditLog audit,
-      AuthConfig config) {
+      AuthConfig config,
+      SecondFactors secondFactors,
+      MfaTickets mfaTickets) {
     this.users = users;
     this.refreshTokens = refreshTokens;
     this.personalData = personalData;
@@ -68,6 +83,8 @@ public class SessionService {
     this.rateLimiter = rateLimiter;
     this.audit = audit;
     this.config = config;
+    this.secondFactors = secondFactors;
+    this.mfaTickets = mfaTickets;
   }
 
   /**
@@ -75,6 +92,11 @@ public class SessionService {
    * (same status, same work), so the answer does not reveal which accounts exist.
    */
   public Uni<User> checkPassword(String email, String password, Origin origin) {
+    return verifyPassword(email, password, origin).chain(this::passed);
+  }
+
+  /** {@link #checkPassword} without clearing the failure count on success. */
+  private Uni<User> verifyPassword(String email, String password, Origin origin) {
     if (email == null || email.isBlank() || password == null || password.isEmpty()) {
       throw ApiException.invalid("email and password are required", "MISSING_FIELD");
     }
@@ -94,13 +116,23 @@ public class SessionService {
               lockout.ensureNotLocked(user);
               return hasher
                   .verify(password, user.passwordHash)
-                  .chain(ok -> ok ? passed(user) : failed(user, origin, "wrong password"));
+                  .chain(ok -> ok ? Uni.createFrom().item(user) : failed(user, origin, "wrong password"));
             });
   }
 
-  /** Password login for an account without a second factor. */
-  public Uni<Session> login(String email, String password, Origin origin) {
-    return checkPassword(email, password, origin).chain(user -> open(user, Set.of("pwd"), origin));
+  /**
+   * Password sign-in. An account with TOTP gets an MFA ticket instead of tokens, and its failure
+   * count is only cleared once the second factor is right too: otherwise every correct password
+   * would reset the count and allow unlimited guessing of codes.
+   */
+  public Uni<LoginResult> login(String email, String password, Origin origin) {
+    return verifyPassword(email, password, origin)
+        .chain(user -> secondFactors.totpEnabled(user.id).chain(mfa -> {
+          Uni<? extends LoginResult> result = mfa
+              ? mfaTickets.issue(user, origin)
+              : passed(user).chain(passed -> open(passed, Set.of("pwd"), origin));
+          return result.map(LoginResult.class::cast);
+        }));
   }
 
   /** Opens a new session (refresh-token family) for a user who has proved who they are. */

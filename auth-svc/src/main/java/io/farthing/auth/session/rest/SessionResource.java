@@ -3,6 +3,7 @@ package io.farthing.auth.session.rest;
 import io.farthing.auth.audit.Origin;
 import io.farthing.auth.common.rest.Caller;
 import io.farthing.auth.session.SessionService;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.PermitAll;
@@ -17,6 +18,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -31,9 +33,27 @@ public class SessionResource {
 
   public record RefreshRequest(@NotNull @Size(max = 200) String refreshToken) {}
 
+  /** What a password sign-in returns: tokens, or the need for a second factor. */
+  public sealed interface LoginResponse permits TokenResponse, MfaRequiredResponse {
+    static LoginResponse of(SessionService.LoginResult result) {
+      return switch (result) {
+        case SessionService.Session session -> TokenResponse.of(session);
+        case SessionService.MfaRequired mfa ->
+            new MfaRequiredResponse(true, mfa.mfaToken(), mfa.methods(), mfa.expiresIn());
+      };
+    }
+  }
+
+  /** Complete the sign-in at POST /v1/auth/login/mfa with the token and a code. */
+  @RegisterForReflection
+  public record MfaRequiredResponse(
+      boolean mfaRequired, String mfaToken, List<String> methods, long expiresIn)
+      implements LoginResponse {}
+
   /** What a successful sign-in or refresh returns. */
   public record TokenResponse(
-      String accessToken, String tokenType, long expiresIn, String refreshToken, long refreshExpiresIn) {
+      String accessToken, String tokenType, long expiresIn, String refreshToken, long refreshExpiresIn)
+      implements LoginResponse {
     public static TokenResponse of(SessionService.Session session) {
       return new TokenResponse(
           session.accessToken(), "Bearer", session.expiresIn(), session.refreshToken(), session.refreshExpiresIn());
@@ -51,9 +71,9 @@ public class SessionResource {
   @POST
   @Path("/login")
   @PermitAll
-  @Operation(summary = "Sign in with email and password")
-  public Uni<TokenResponse> login(@Valid @NotNull LoginRequest request, @Context HttpServerRequest http) {
-    return sessions.login(request.email(), request.password(), Origin.of(http)).map(TokenResponse::of);
+  @Operation(summary = "Sign in with email and password; with TOTP enabled, answers mfaRequired")
+  public Uni<LoginResponse> login(@Valid @NotNull LoginRequest request, @Context HttpServerRequest http) {
+    return sessions.login(request.email(), request.password(), Origin.of(http)).map(LoginResponse::of);
   }
 
   @POST
