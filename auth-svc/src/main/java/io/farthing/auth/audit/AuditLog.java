@@ -2,6 +2,7 @@ package io.farthing.auth.audit;
 
 import io.farthing.auth.common.Ids;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -16,6 +17,12 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class AuditLog {
   private static final Logger LOG = Logger.getLogger(AuditLog.class);
+
+  private final MeterRegistry meters;
+
+  public AuditLog(MeterRegistry meters) {
+    this.meters = meters;
+  }
 
   public enum Outcome {
     SUCCESS,
@@ -54,6 +61,8 @@ public class AuditLog {
     event.ip = origin == null ? null : origin.ip();
     event.userAgent = origin == null ? null : origin.userAgent();
     event.details = details;
+    // Every audited action is also a metric: logins, lock-outs, step-ups, key rotations, by outcome.
+    meters.counter("farthing_auth_events_total", "action", action, "outcome", outcome.name()).increment();
     LOG.infof(
         "audit action=%s outcome=%s actor=%s:%s subject=%s",
         action, outcome, actor.type(), actor.id(), subjectUserId);

@@ -40,6 +40,12 @@ public interface AuthConfig {
 
     /** How old the active signing key may get before a scheduled rotation replaces it. */
     Duration rotationPeriod();
+
+    /**
+     * How long a new key is published before it signs. Must exceed how long verifiers cache the
+     * JWKS (smallrye.jwt.jwks.refresh-interval), so they hold the key before its first token.
+     */
+    Duration publishAhead();
   }
 
   interface Refresh {

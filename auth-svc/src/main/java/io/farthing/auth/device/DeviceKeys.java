@@ -4,6 +4,7 @@ import io.farthing.auth.audit.AuditLog;
 import io.farthing.auth.audit.Origin;
 import io.farthing.auth.common.ApiException;
 import io.farthing.auth.common.Ids;
+import io.farthing.auth.credentials.DeviceSignatures;
 import io.farthing.auth.user.PersonalData;
 import io.farthing.auth.user.User;
 import io.farthing.auth.user.UserRepository;
@@ -23,7 +24,7 @@ import java.util.function.Supplier;
  * never reveal whether they exist.
  */
 @ApplicationScoped
-public class DeviceKeys {
+public class DeviceKeys implements DeviceSignatures {
   public static final String REGISTERED = "DEVICE_REGISTERED";
   public static final String REMOVED = "DEVICE_REMOVED";
   public static final String DEVICE_NOT_FOUND = "DEVICE_NOT_FOUND";

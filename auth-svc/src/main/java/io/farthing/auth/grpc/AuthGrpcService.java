@@ -18,6 +18,7 @@ import io.farthing.proto.auth.v1.VerifyChallengeRequest;
 import io.farthing.proto.auth.v1.VerifyChallengeResponse;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
+import io.quarkus.security.identity.CurrentIdentityAssociation;
 import jakarta.annotation.security.RolesAllowed;
 
 /**
@@ -28,16 +29,23 @@ import jakarta.annotation.security.RolesAllowed;
 public class AuthGrpcService implements Auth {
   private final StepUpGrpc stepUp;
   private final AccountGrpc accounts;
+  private final CurrentIdentityAssociation identity;
 
-  public AuthGrpcService(StepUpGrpc stepUp, AccountGrpc accounts) {
+  public AuthGrpcService(StepUpGrpc stepUp, AccountGrpc accounts, CurrentIdentityAssociation identity) {
     this.stepUp = stepUp;
     this.accounts = accounts;
+    this.identity = identity;
   }
 
   @Override
   @RolesAllowed(Scopes.AUTH_INTERNAL)
   public Uni<Challenge> createChallenge(CreateChallengeRequest request) {
-    return guarded(() -> stepUp.createChallenge(request));
+    // Authentication is lazy: the caller's identity is read without blocking the event loop.
+    return guarded(
+        () ->
+            identity
+                .getDeferredIdentity()
+                .chain(caller -> stepUp.createChallenge(request, caller.getPrincipal().getName())));
   }
 
   @Override

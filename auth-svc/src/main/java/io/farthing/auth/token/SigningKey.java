@@ -7,7 +7,11 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
-/** A JWT signing key pair. At most one is active (retiredAt null); retired ones stay published. */
+/**
+ * A JWT signing key pair. It is published from creation, signs from {@code activatesAt} until a
+ * newer key activates ({@code retiredAt}), and stays published until {@code publishUntil}, when
+ * every token it signed has expired.
+ */
 @Entity
 @Table(name = "signing_keys")
 public class SigningKey extends PanacheEntityBase {
@@ -23,6 +27,9 @@ public class SigningKey extends PanacheEntityBase {
 
   @Column(name = "created_at")
   public Instant createdAt;
+
+  @Column(name = "activates_at")
+  public Instant activatesAt;
 
   @Column(name = "retired_at")
   public Instant retiredAt;

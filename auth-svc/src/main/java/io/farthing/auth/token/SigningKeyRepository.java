@@ -12,13 +12,19 @@ public class SigningKeyRepository implements PanacheRepositoryBase<SigningKey, S
   /** Arbitrary constant naming the advisory lock that serialises key creation across replicas. */
   private static final long KEY_LOCK = 0x6661727468696e67L;
 
-  public Uni<SigningKey> findActive() {
-    return find("retiredAt is null").firstResult();
+  /** The key that signs at {@code now}: the newest one already activated. */
+  public Uni<SigningKey> findCurrent(Instant now) {
+    return find("activatesAt <= ?1 order by activatesAt desc", now).firstResult();
   }
 
-  /** Keys whose tokens may still be in circulation: the active one and recently retired ones. */
+  /** A key published ahead of its activation, if a rotation is under way. */
+  public Uni<SigningKey> findPending(Instant now) {
+    return find("activatesAt > ?1 and retiredAt is null order by activatesAt desc", now).firstResult();
+  }
+
+  /** Every key a verifier may need: pending, current, and retired ones whose tokens live on. */
   public Uni<List<SigningKey>> findPublished(Instant now) {
-    return list("retiredAt is null or publishUntil > ?1 order by createdAt desc", now);
+    return list("retiredAt is null or publishUntil > ?1 order by activatesAt desc", now);
   }
 
   /** Serialises key creation and rotation among replicas, until the transaction ends. */

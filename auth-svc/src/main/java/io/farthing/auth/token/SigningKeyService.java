@@ -17,26 +17,29 @@ import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.lang.JoseException;
 
 /**
- * Owns the JWT signing keys: creates the first, rotates (the new key signs; the old one stays in
- * the JWKS until every token it signed has expired), and serves the active key to signers.
- * Keys live in PostgreSQL so every replica signs with the same key and publishes the same set.
+ * Owns the JWT signing keys. A rotation publishes the next key at once and lets it sign only
+ * after {@code auth.jwt.publish-ahead}, longer than verifiers cache the JWKS, so no verifier ever
+ * sees a token from a key it has not fetched; the old key stays published until every token it
+ * signed has expired. An immediate rotation (a compromised key) skips the wait: verifiers then
+ * pick the new kid up by their refresh-on-unknown-kid. Keys live in PostgreSQL so every replica
+ * signs with the same key and publishes the same set.
  */
 @ApplicationScoped
 public class SigningKeyService {
   public static final String ROTATED = "SIGNING_KEY_ROTATED";
   private static final Logger LOG = Logger.getLogger(SigningKeyService.class);
-  /** How long a replica may sign with its cached key before re-reading which key is active. */
+  /** How long a replica may sign with its cached key before re-reading which key is current. */
   private static final Duration CACHE_TTL = Duration.ofSeconds(30);
   private static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
 
-  public record ActiveKey(String kid, PrivateKey privateKey, Instant loadedAt) {}
+  /** The key to sign with, and until when this replica may keep using it without a re-read. */
+  public record ActiveKey(String kid, PrivateKey privateKey, Instant reloadAfter) {}
 
   private final SigningKeyRepository keys;
   private final KeyRing keyRing;
@@ -53,21 +56,31 @@ public class SigningKeyService {
   }
 
   void onStart(@Observes StartupEvent event) throws Throwable {
-    VertxContextSupport.subscribeAndAwait(this::ensureActiveKey);
+    VertxContextSupport.subscribeAndAwait(this::ensureCurrentKey);
   }
 
   /** The key to sign with now. */
   public Uni<ActiveKey> activeKey() {
     ActiveKey current = cached;
-    if (current != null && current.loadedAt().plus(CACHE_TTL).isAfter(Instant.now())) {
+    if (current != null && Instant.now().isBefore(current.reloadAfter())) {
       return Uni.createFrom().item(current);
     }
-    return Panache.withSession(() -> keys.findActive())
-        .chain(key -> key == null ? ensureActiveKey() : Uni.createFrom().item(key))
-        .map(this::remember);
+    Instant now = Instant.now();
+    return Panache.withSession(
+            () ->
+                keys.findCurrent(now)
+                    .chain(key -> keys.findPending(now).map(pending -> remember(key, pending, now))))
+        .onItem()
+        .ifNull()
+        .switchTo(() -> ensureCurrentKey().chain(ignored -> activeKey()));
   }
 
-  /** The JWKS document: every key whose tokens may still be presented. */
+  /** Forgets the cached key, so the next signature re-reads which key is current. */
+  public void reload() {
+    cached = null;
+  }
+
+  /** The JWKS document: every key whose tokens may be presented now or soon. */
   public Uni<String> jwks() {
     return Panache.withSession(() -> keys.findPublished(Instant.now()))
         .map(
@@ -90,55 +103,72 @@ public class SigningKeyService {
             });
   }
 
-  /** Replaces the active key. Safe to call on several replicas at once. */
-  public Uni<SigningKey> rotate(AuditLog.Actor actor, Origin origin) {
+  /**
+   * Starts a rotation: the next key is published now and signs from now + publish-ahead (or at
+   * once when {@code immediate}). Idempotent: a rotation already under way is returned as is.
+   * Safe to call on several replicas at once.
+   */
+  public Uni<SigningKey> rotate(boolean immediate, AuditLog.Actor actor, Origin origin) {
     return Panache.withTransaction(
             () ->
                 keys.lockForRotation()
-                    .chain(keys::findActive)
-                    .chain(old -> retire(old))
-                    .chain(this::createKey)
+                    .chain(() -> plan(immediate))
                     .call(
-                        created ->
-                            audit.record(
-                                actor, null, ROTATED, AuditLog.Outcome.SUCCESS, origin, created.kid)))
-        .invoke(created -> cached = null);
+                        next ->
+                            audit.record(actor, null, ROTATED, AuditLog.Outcome.SUCCESS, origin,
+                                next.kid + " activates " + next.activatesAt)))
+        .invoke(this::reload);
   }
 
   @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   Uni<Void> rotateWhenDue() {
-    return Panache.withSession(() -> keys.findActive())
+    Instant now = Instant.now();
+    return Panache.withSession(() -> keys.findCurrent(now))
         .chain(
-            active -> {
-              if (active != null
-                  && active.createdAt.plus(config.jwt().rotationPeriod()).isAfter(Instant.now())) {
+            current -> {
+              if (current != null
+                  && current.activatesAt.plus(config.jwt().rotationPeriod()).isAfter(now)) {
                 return Uni.createFrom().voidItem();
               }
-              LOG.info("Active signing key reached its rotation period; rotating");
-              return rotate(AuditLog.Actor.SYSTEM, Origin.INTERNAL).replaceWithVoid();
+              LOG.info("The signing key reached its rotation period; publishing the next one");
+              return rotate(false, AuditLog.Actor.SYSTEM, Origin.INTERNAL).replaceWithVoid();
             });
   }
 
-  Uni<SigningKey> ensureActiveKey() {
+  private Uni<SigningKey> plan(boolean immediate) {
+    Instant now = Instant.now();
+    return keys.findCurrent(now)
+        .chain(
+            current ->
+                keys.findPending(now)
+                    .chain(
+                        pending -> {
+                          if (pending != null && !immediate) {
+                            return Uni.createFrom().item(pending);
+                          }
+                          Instant activation = immediate ? now : now.plus(config.jwt().publishAhead());
+                          if (pending != null) {
+                            // Superseded before it ever signed: nothing to keep publishing.
+                            pending.retiredAt = now;
+                            pending.publishUntil = now;
+                          }
+                          if (current != null) {
+                            current.retiredAt = activation;
+                            current.publishUntil = activation.plus(longestTokenLife()).plus(CLOCK_SKEW);
+                          }
+                          return createKey(activation);
+                        }));
+  }
+
+  Uni<SigningKey> ensureCurrentKey() {
     return Panache.withTransaction(
         () ->
             keys.lockForRotation()
-                .chain(keys::findActive)
-                .chain(active -> active != null ? Uni.createFrom().item(active) : createKey(null)));
+                .chain(() -> keys.findCurrent(Instant.now()))
+                .chain(current -> current != null ? Uni.createFrom().item(current) : createKey(Instant.now())));
   }
 
-  private Uni<Void> retire(SigningKey old) {
-    if (old == null) {
-      return Uni.createFrom().voidItem();
-    }
-    Instant now = Instant.now();
-    old.retiredAt = now;
-    old.publishUntil = now.plus(longestTokenLife()).plus(CLOCK_SKEW);
-    // Flush now: the partial unique index allows one active key, and the new one follows.
-    return Panache.getSession().chain(s -> s.flush()).replaceWithVoid();
-  }
-
-  private Uni<SigningKey> createKey(Void ignored) {
+  private Uni<SigningKey> createKey(Instant activatesAt) {
     KeyPair pair = EcKeys.generate();
     ECPublicKey publicKey = (ECPublicKey) pair.getPublic();
     SigningKey key = new SigningKey();
@@ -147,13 +177,22 @@ public class SigningKeyService {
     key.publicJwk = EcKeys.publicJwk(publicKey, key.kid);
     key.privateKeyWrapped = keyRing.wrap(pair.getPrivate().getEncoded(), context(key.kid));
     key.createdAt = Instant.now();
-    LOG.infof("Created signing key %s", key.kid);
+    key.activatesAt = activatesAt;
+    LOG.infof("Created signing key %s, signing from %s", key.kid, activatesAt);
     return keys.persist(key);
   }
 
-  private ActiveKey remember(SigningKey key) {
-    PrivateKey privateKey = EcKeys.privateKey(keyRing.unwrap(key.privateKeyWrapped, context(key.kid)));
-    ActiveKey active = new ActiveKey(key.kid, privateKey, Instant.now());
+  private ActiveKey remember(SigningKey current, SigningKey pending, Instant now) {
+    if (current == null) {
+      return null;
+    }
+    Instant reloadAfter = now.plus(CACHE_TTL);
+    if (pending != null && pending.activatesAt.isBefore(reloadAfter)) {
+      reloadAfter = pending.activatesAt;
+    }
+    PrivateKey privateKey =
+        EcKeys.privateKey(keyRing.unwrap(current.privateKeyWrapped, context(current.kid)));
+    ActiveKey active = new ActiveKey(current.kid, privateKey, reloadAfter);
     cached = active;
     return active;
   }
@@ -176,5 +215,4 @@ public class SigningKeyService {
   private static String context(String kid) {
     return "signing_keys/" + kid;
   }
-
 }

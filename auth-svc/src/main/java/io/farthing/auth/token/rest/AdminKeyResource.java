@@ -6,7 +6,9 @@ import io.farthing.auth.token.SigningKeyService;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
@@ -31,10 +33,15 @@ public class AdminKeyResource {
 
   @POST
   @Path("/rotate")
-  @Operation(summary = "Rotate the JWT signing key; the old key stays published until its tokens expire")
-  public Uni<Map<String, String>> rotate(@Context HttpServerRequest http) {
+  @Operation(
+      summary = "Rotate the JWT signing key",
+      description = "The next key is published now and signs after auth.jwt.publish-ahead; "
+          + "immediate=true (a compromised key) makes it sign at once. The old key stays "
+          + "published until every token it signed has expired.")
+  public Uni<Map<String, String>> rotate(
+      @QueryParam("immediate") @DefaultValue("false") boolean immediate, @Context HttpServerRequest http) {
     return signingKeys
-        .rotate(new AuditLog.Actor("admin", token.getSubject()), Origin.of(http))
-        .map(key -> Map.of("kid", key.kid));
+        .rotate(immediate, new AuditLog.Actor("admin", token.getSubject()), Origin.of(http))
+        .map(key -> Map.of("kid", key.kid, "activatesAt", key.activatesAt.toString()));
   }
 }

@@ -1,0 +1,38 @@
+package io.farthing.auth.housekeeping;
+
+import static io.farthing.auth.support.Api.aUser;
+import static io.farthing.auth.support.Api.signIn;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.farthing.auth.support.Api;
+import io.farthing.auth.support.Db;
+import io.farthing.auth.support.LocalPostgres;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(LocalPostgres.class)
+class JanitorTest {
+  @Inject Janitor janitor;
+
+  @Test
+  void purgesRefreshTokensLongExpiredAndKeepsLiveOnes() throws Throwable {
+    Api.TestUser stale = aUser();
+    Api.TestUser live = aUser();
+    signIn(stale);
+    signIn(live);
+    Db.execute("update refresh_tokens set expires_at = now() - interval '8 days' where user_id = '" + stale.id() + "'");
+
+    VertxContextSupport.subscribeAndAwait(() -> janitor.purgeDeadCredentials());
+
+    assertEquals(0L, count(stale.id()));
+    assertEquals(1L, count(live.id()));
+  }
+
+  private static long count(String userId) {
+    return ((Number) Db.scalar("select count(*) from refresh_tokens where user_id = '" + userId + "'")).longValue();
+  }
+}

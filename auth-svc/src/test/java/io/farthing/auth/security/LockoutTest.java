@@ -1,0 +1,80 @@
+package io.farthing.auth.security;
+
+import static io.farthing.auth.support.Api.aUser;
+import static io.farthing.auth.support.Api.login;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.farthing.auth.support.Api;
+import io.farthing.auth.support.Db;
+import io.farthing.auth.support.LocalPostgres;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(LocalPostgres.class)
+class LockoutTest {
+  private static final String WRONG = "definitely not the password";
+
+  @Inject RedisDataSource redis;
+
+  @Test
+  void tenFailedLoginsLockTheAccountEvenForTheRightPassword() {
+    Api.TestUser user = aUser();
+    for (int attempt = 1; attempt <= 10; attempt++) {
+      login(user.email(), WRONG).then().statusCode(401);
+    }
+
+    login(user.email(), user.password())
+        .then()
+        .statusCode(423)
+        .contentType("application/problem+json")
+        .header("Retry-After", notNullValue())
+        .body("reason", equalTo("ACCOUNT_LOCKED"));
+    assertEquals(1L, count("select count(*) from audit_events where action = 'ACCOUNT_LOCKED' and subject_user_id = '" + user.id() + "'"));
+    long lockedForSeconds = count("select cast(extract(epoch from locked_until - now()) as bigint) from users where id = '" + user.id() + "'");
+    assertTrue(lockedForSeconds > 29 * 60 && lockedForSeconds <= 30 * 60, "locked for 30 minutes, was " + lockedForSeconds);
+  }
+
+  @Test
+  void theLockSurvivesARedisFlush() {
+    Api.TestUser user = aUser();
+    for (int attempt = 1; attempt <= 10; attempt++) {
+      login(user.email(), WRONG).then().statusCode(401);
+    }
+
+    redis.execute("FLUSHDB");
+
+    login(user.email(), user.password()).then().statusCode(423).body("reason", equalTo("ACCOUNT_LOCKED"));
+  }
+
+  @Test
+  void nineFailuresThenSuccessResetsTheCount() {
+    Api.TestUser user = aUser();
+    for (int attempt = 1; attempt <= 9; attempt++) {
+      login(user.email(), WRONG).then().statusCode(401);
+    }
+    login(user.email(), user.password()).then().statusCode(200);
+    for (int attempt = 1; attempt <= 9; attempt++) {
+      login(user.email(), WRONG).then().statusCode(401);
+    }
+    login(user.email(), user.password()).then().statusCode(200);
+  }
+
+  @Test
+  void failedAttemptsAreAuditedWithTheirOrigin() {
+    Api.TestUser user = aUser();
+    login(user.email(), WRONG).then().statusCode(401);
+    assertEquals(1L, count("select count(*) from audit_events where action = 'LOGIN_FAILED' and outcome = 'FAILURE'"
+        + " and ip is not null and subject_user_id = '" + user.id() + "'"));
+  }
+
+  private static long count(String sql) {
+    return ((Number) Db.scalar(sql)).longValue();
+  }
+}

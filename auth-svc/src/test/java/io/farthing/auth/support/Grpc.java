@@ -1,0 +1,48 @@
+package io.farthing.auth.support;
+
+import com.google.rpc.ErrorInfo;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import io.quarkus.grpc.GrpcClientUtils;
+
+/** Helpers for calling auth-svc's gRPC API as a given caller and reading its errors. */
+public final class Grpc {
+  private static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  private Grpc() {}
+
+  public static <T> T withToken(T stub, String token) {
+    Metadata headers = new Metadata();
+    headers.put(AUTHORIZATION, "Bearer " + token);
+    return GrpcClientUtils.attachHeaders(stub, headers);
+  }
+
+  public static Status.Code code(Throwable failure) {
+    return Status.fromThrowable(failure).getCode();
+  }
+
+  /** The google.rpc.ErrorInfo reason carried by a failed call, or null. */
+  public static String reason(Throwable failure) {
+    if (!(failure instanceof StatusRuntimeException sre)) {
+      return null;
+    }
+    com.google.rpc.Status status = StatusProto.fromThrowable(sre);
+    if (status == null) {
+      return null;
+    }
+    return status.getDetailsList().stream()
+        .filter(any -> any.is(ErrorInfo.class))
+        .map(any -> {
+          try {
+            return any.unpack(ErrorInfo.class).getReason();
+          } catch (Exception e) {
+            return null;
+          }
+        })
+        .findFirst()
+        .orElse(null);
+  }
+}
