@@ -70,6 +70,24 @@ public final class AccountsFixtures {
     return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
   }
 
+  /** The google.rpc.ErrorInfo reason a gRPC error carries, or null. */
+  public static String reasonOf(io.grpc.StatusRuntimeException failure) {
+    com.google.rpc.Status status = io.grpc.protobuf.StatusProto.fromThrowable(failure);
+    if (status == null) {
+      return null;
+    }
+    for (com.google.protobuf.Any detail : status.getDetailsList()) {
+      if (detail.is(com.google.rpc.ErrorInfo.class)) {
+        try {
+          return detail.unpack(com.google.rpc.ErrorInfo.class).getReason();
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          throw new AssertionError(e);
+        }
+      }
+    }
+    return null;
+  }
+
   /** The claims of a JWT, read without verifying it (the service under test verified it). */
   public static JsonPath claims(String jwt) {
     String payload = jwt.split("\\.")[1];
