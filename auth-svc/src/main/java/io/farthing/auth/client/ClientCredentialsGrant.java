@@ -76,7 +76,7 @@ public class ClientCredentialsGrant {
                     token.token(), token.expiresInSeconds(), String.join(" ", new TreeSet<>(scopes))))));
   }
 
-  /** Grant type and presence of credentials; refusals here are audited as anonymous. */
+  /** Grant type and presence of credentials; refusals are audited under the claimed client id. */
   private Uni<ClientCredentials> checkShape(TokenRequest request, Origin origin) {
     OAuthError refusal = null;
     if (request.unreadable() != null) {

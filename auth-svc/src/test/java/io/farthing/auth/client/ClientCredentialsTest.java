@@ -4,6 +4,7 @@ import static io.farthing.auth.support.AccountsFixtures.aClient;
 import static io.farthing.auth.support.AccountsFixtures.anAdminToken;
 import static io.farthing.auth.support.AccountsFixtures.claims;
 import static io.farthing.auth.support.AccountsFixtures.createClient;
+import static io.farthing.auth.support.AccountsFixtures.resetRateLimits;
 import static io.farthing.auth.support.AccountsFixtures.tokenRequest;
 import static io.farthing.auth.support.Api.as;
 import static io.farthing.auth.support.Api.json;
@@ -37,6 +38,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -46,6 +48,11 @@ class ClientCredentialsTest {
   private static final String CLIENT_CREDENTIALS = "client_credentials";
 
   @Inject RedisDataSource redis;
+
+  @BeforeEach
+  void freshRateLimits() {
+    resetRateLimits();
+  }
 
   @Test
   void adminCreatesAClientWhoseSecretIsShownOnceAndStoredOnlyAsItsDigest() {

@@ -5,6 +5,7 @@ import static io.farthing.auth.support.AccountsFixtures.anAdminToken;
 import static io.farthing.auth.support.AccountsFixtures.internalToken;
 import static io.farthing.auth.support.AccountsFixtures.partnerToken;
 import static io.farthing.auth.support.AccountsFixtures.reasonOf;
+import static io.farthing.auth.support.AccountsFixtures.resetRateLimits;
 import static io.farthing.auth.support.AccountsFixtures.withBearer;
 import static io.farthing.auth.support.Api.as;
 import static org.hamcrest.Matchers.equalTo;
@@ -52,7 +53,8 @@ class ConsentTest {
   private String admin;
 
   @BeforeEach
-  void anAdministrator() {
+  void freshRateLimitsAndAnAdministrator() {
+    resetRateLimits();
     admin = anAdminToken();
   }
 

@@ -4,6 +4,7 @@ import static io.farthing.auth.support.AccountsFixtures.aClient;
 import static io.farthing.auth.support.AccountsFixtures.anAdminToken;
 import static io.farthing.auth.support.AccountsFixtures.partnerToken;
 import static io.farthing.auth.support.AccountsFixtures.reasonOf;
+import static io.farthing.auth.support.AccountsFixtures.resetRateLimits;
 import static io.farthing.auth.support.AccountsFixtures.withBearer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -25,6 +26,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,6 +39,11 @@ import org.junit.jupiter.api.Test;
 class AccountGrpcAuthorisationTest {
 
   @GrpcClient("auth") AuthGrpc.AuthBlockingStub grpc;
+
+  @BeforeEach
+  void freshRateLimits() {
+    resetRateLimits();
+  }
 
   /** Each account RPC, called with a syntactically valid request. */
   private static List<Consumer<AuthGrpc.AuthBlockingStub>> accountRpcs(String userId) {

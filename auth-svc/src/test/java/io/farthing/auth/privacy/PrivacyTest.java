@@ -3,6 +3,7 @@ package io.farthing.auth.privacy;
 import static io.farthing.auth.support.AccountsFixtures.aClient;
 import static io.farthing.auth.support.AccountsFixtures.anAdminToken;
 import static io.farthing.auth.support.AccountsFixtures.internalToken;
+import static io.farthing.auth.support.AccountsFixtures.resetRateLimits;
 import static io.farthing.auth.support.AccountsFixtures.withBearer;
 import static io.farthing.auth.support.Api.as;
 import static io.farthing.auth.support.Api.json;
@@ -35,6 +36,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -45,6 +47,11 @@ class PrivacyTest {
   @GrpcClient("auth") AuthGrpc.AuthBlockingStub grpc;
   @Inject TokenIssuer issuer;
   @Inject ErasureProbe probe;
+
+  @BeforeEach
+  void freshRateLimits() {
+    resetRateLimits();
+  }
 
   @Test
   void exportHoldsProfileSessionsConsentsAndAuditButNoSecrets() {

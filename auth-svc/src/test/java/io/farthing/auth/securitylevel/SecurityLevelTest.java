@@ -2,6 +2,7 @@ package io.farthing.auth.securitylevel;
 
 import static io.farthing.auth.support.AccountsFixtures.internalToken;
 import static io.farthing.auth.support.AccountsFixtures.reasonOf;
+import static io.farthing.auth.support.AccountsFixtures.resetRateLimits;
 import static io.farthing.auth.support.AccountsFixtures.withBearer;
 import static io.farthing.auth.support.Api.as;
 import static org.hamcrest.Matchers.equalTo;
@@ -33,6 +34,7 @@ import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -43,6 +45,11 @@ class SecurityLevelTest {
 
   @GrpcClient("auth") AuthGrpc.AuthBlockingStub grpc;
   @Inject TokenIssuer issuer;
+
+  @BeforeEach
+  void freshRateLimits() {
+    resetRateLimits();
+  }
 
   @Test
   void newUsersAreStandardWithoutAThreshold() {

@@ -7,6 +7,8 @@ import io.farthing.auth.token.TokenIssuer;
 import io.farthing.proto.auth.v1.AuthGrpc;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
+import io.quarkus.arc.Arc;
+import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.vertx.VertxContextSupport;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
@@ -22,6 +24,19 @@ public final class AccountsFixtures {
   private AccountsFixtures() {}
 
   public record Client(String clientId, String clientSecret) {}
+
+  /**
+   * Every test calls from 127.0.0.1 and so shares the per-IP rate-limit windows (30 sign-ins a
+   * minute); each test starts with fresh windows instead of depending on what ran before it.
+   * Only this test Redis database (FARTHING_TEST_REDIS_DB) is touched.
+   */
+  public static void resetRateLimits() {
+    RedisDataSource redis = Arc.container().instance(RedisDataSource.class).get();
+    List<String> keys = redis.key().keys("auth:rl:*");
+    if (!keys.isEmpty()) {
+      redis.key().del(keys.toArray(String[]::new));
+    }
+  }
 
   /** A fresh administrator: registered, promoted in the database, then signed in again. */
   public static String anAdminToken() {

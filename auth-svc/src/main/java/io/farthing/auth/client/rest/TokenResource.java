@@ -25,6 +25,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -68,6 +69,11 @@ public class TokenResource {
       summary = "Client-credentials grant: exchange a client id and secret for a partner access token",
       description = "Client authentication by HTTP Basic or client_id/client_secret form fields. "
           + "Errors follow RFC 6749 §5.2 ({\"error\", \"error_description\"}), not problem+json.")
+  @APIResponse(responseCode = "200", description = "RFC 6749 §5.1: access_token, token_type, expires_in, scope")
+  @APIResponse(responseCode = "400",
+      description = "RFC 6749 §5.2 error: invalid_request, invalid_scope or unsupported_grant_type")
+  @APIResponse(responseCode = "401", description = "RFC 6749 §5.2 error invalid_client, with WWW-Authenticate")
+  @APIResponse(responseCode = "429", description = "{\"error\": \"slow_down\"} with Retry-After")
   public Uni<Response> token(
       MultivaluedMap<String, String> form,
       @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
