@@ -246,6 +246,36 @@ class StepUpFlowTest {
     assertEquals(0L, ((Number) Db.scalar("select failed_attempts from challenges where id = '" + challenge.getChallengeId() + "'")).longValue());
   }
 
+  @Test
+  void theRestMirrorOpensAndRedeemsExactlyLikeTheRpcs() {
+    TotpUser alice = totpUser();
+    String internal = clientToken("payments-svc", Scopes.AUTH_INTERNAL);
+    String purpose = "charge:" + UUID.randomUUID();
+    String challengeId = as(internal)
+        .body(Map.of("userId", alice.user().id(), "purpose", purpose, "amount", Map.of("amountMinor", 99, "currency", "USD")))
+        .post("/internal/v1/challenges")
+        .then().statusCode(201).body("allowedMethods", org.hamcrest.Matchers.hasItem("totp"))
+        .extract().path("challengeId");
+
+    String stepUp = as(alice.token()).body(Map.of("method", "totp", "code", alice.nextCode()))
+        .post("/v1/me/challenges/" + challengeId + "/verify")
+        .then().statusCode(200).extract().path("stepUpToken");
+
+    as(internal).body(Map.of("stepUpToken", stepUp, "purpose", purpose)).post("/internal/v1/step-up-tokens/consume")
+        .then().statusCode(200).body("userId", equalTo(alice.user().id())).body("challengeId", equalTo(challengeId));
+    as(internal).body(Map.of("stepUpToken", stepUp, "purpose", purpose)).post("/internal/v1/step-up-tokens/consume")
+        .then().statusCode(403).contentType("application/problem+json").body("reason", equalTo("STEP_UP_TOKEN_USED"));
+  }
+
+  @Test
+  void onlyInternalCallersMayUseTheRestMirror() {
+    TotpUser alice = totpUser();
+    Map<String, Object> body = Map.of("userId", alice.user().id(), "purpose", "charge:1");
+    as(alice.token()).body(body).post("/internal/v1/challenges").then().statusCode(403);
+    as(clientToken("partner-game", Scopes.PAYMENTS_CHARGE)).body(body).post("/internal/v1/challenges").then().statusCode(403);
+    Api.json().body(body).post("/internal/v1/challenges").then().statusCode(401);
+  }
+
   private static final int Challenge_MAX = io.farthing.auth.stepup.Challenge.MAX_FAILED_ATTEMPTS;
 
   private TotpUser totpUser() {

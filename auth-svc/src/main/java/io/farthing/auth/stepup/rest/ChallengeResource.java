@@ -101,7 +101,7 @@ public class ChallengeResource {
     }
   }
 
-  private static ChallengeView view(Challenge c) {
+  static ChallengeView view(Challenge c) {
     return new ChallengeView(
         c.id.toString(),
         c.purpose,
