@@ -2,6 +2,7 @@ package io.farthing.auth.stepup;
 
 import io.farthing.auth.audit.AuditLog;
 import io.farthing.auth.audit.Origin;
+import io.farthing.auth.common.Amount;
 import io.farthing.auth.common.ApiException;
 import io.farthing.auth.common.Ids;
 import io.farthing.auth.credentials.DeviceSignatures;
@@ -11,12 +12,12 @@ import io.farthing.auth.security.Lockout;
 import io.farthing.auth.token.TokenIssuer;
 import io.farthing.auth.user.User;
 import io.farthing.auth.user.UserRepository;
+import io.farthing.auth.user.UserService;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Currency;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -52,6 +53,7 @@ public class StepUpService {
   private final ChallengeRepository challenges;
   private final StepUpTokenRepository tokens;
   private final UserRepository users;
+  private final UserService userService;
   private final SecondFactors secondFactors;
   private final DeviceSignatures devices;
   private final TokenIssuer issuer;
@@ -63,6 +65,7 @@ public class StepUpService {
       ChallengeRepository challenges,
       StepUpTokenRepository tokens,
       UserRepository users,
+      UserService userService,
       SecondFactors secondFactors,
       DeviceSignatures devices,
       TokenIssuer issuer,
@@ -72,6 +75,7 @@ public class StepUpService {
     this.challenges = challenges;
     this.tokens = tokens;
     this.users = users;
+    this.userService = userService;
     this.secondFactors = secondFactors;
     this.devices = devices;
     this.issuer = issuer;
@@ -263,16 +267,7 @@ public class StepUpService {
   }
 
   private Uni<User> activeUser(UUID userId) {
-    return users
-        .findById(userId)
-        .map(
-            user -> {
-              if (user == null || !user.isActive()) {
-                throw ApiException.notFound("No such user", "USER_NOT_FOUND");
-              }
-              lockout.ensureNotLocked(user);
-              return user;
-            });
+    return userService.requireActive(userId).invoke(lockout::ensureNotLocked);
   }
 
   private static void ensureAnswerable(Challenge challenge, Proof proof, Instant now) {
@@ -301,33 +296,13 @@ public class StepUpService {
     if (request.purpose().length() > MAX_PURPOSE) {
       throw ApiException.invalid("purpose is too long", "INVALID_PURPOSE");
     }
-    if ((request.amountMinor() == null) != (request.currency() == null)) {
-      throw ApiException.invalid("amount needs both amount_minor and currency", "INVALID_AMOUNT");
-    }
-    if (request.amountMinor() != null) {
-      if (request.amountMinor() < 0) {
-        throw ApiException.invalid("amount_minor must not be negative", "INVALID_AMOUNT");
-      }
-      if (!isIsoCurrency(request.currency())) {
-        throw ApiException.invalid("currency is not an ISO-4217 code", "UNKNOWN_CURRENCY");
-      }
+    if (request.amountMinor() != null || request.currency() != null) {
+      Amount.nonNegative(request.amountMinor(), request.currency(), "amount");
     }
     List<String> reasons = request.reasons();
     if (reasons != null
         && (reasons.size() > MAX_REASONS || reasons.stream().anyMatch(r -> r.length() > MAX_REASON_LENGTH))) {
       throw ApiException.invalid("too many or too long reasons", "INVALID_REASONS");
-    }
-  }
-
-  static boolean isIsoCurrency(String code) {
-    if (code == null || !code.matches("[A-Z]{3}")) {
-      return false;
-    }
-    try {
-      Currency.getInstance(code);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
     }
   }
 

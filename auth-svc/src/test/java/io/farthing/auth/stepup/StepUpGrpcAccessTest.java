@@ -71,7 +71,7 @@ class StepUpGrpcAccessTest {
     assertRefused(internal, CreateChallengeRequest.newBuilder().setUserId("not-a-uuid").setPurpose("charge:1").build(), "INVALID_ID");
     assertRefused(internal, CreateChallengeRequest.newBuilder().setUserId(user).build(), "MISSING_FIELD");
     assertRefused(internal, request(user).toBuilder().setAmount(Money.newBuilder().setAmountMinor(-5).setCurrency("EUR")).build(), "INVALID_AMOUNT");
-    assertRefused(internal, request(user).toBuilder().setAmount(Money.newBuilder().setAmountMinor(5).setCurrency("XYZ")).build(), "UNKNOWN_CURRENCY");
+    assertRefused(internal, request(user).toBuilder().setAmount(Money.newBuilder().setAmountMinor(5).setCurrency("XYZ")).build(), "INVALID_CURRENCY");
     assertRefused(internal, request(user).toBuilder().setPurpose("p".repeat(201)).build(), "INVALID_PURPOSE");
   }
 
