@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.farthing.auth.support.Api;
 import io.farthing.auth.support.LocalPostgres;
@@ -29,7 +30,13 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import io.farthing.auth.totp.Base32;
+import io.farthing.auth.totp.Totp;
 import java.math.BigDecimal;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Instant;
+import java.util.Base64;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.Map;
@@ -212,6 +219,26 @@ class SecurityLevelTest {
     assertFalse(user.getTotpEnabled());
     assertEquals(0, user.getDeviceCount());
     assertFalse(user.toString().contains(email));
+  }
+
+  @Test
+  void getUserReportsTheSecondFactorsTheUserHas() throws Exception {
+    Api.TestUser person = Api.aUser();
+    String token = Api.signIn(person).accessToken();
+    byte[] secret = Base32.decode(as(token).post("/v1/me/totp").then().statusCode(201).extract().path("secret"));
+    as(token).body(Map.of("code", Totp.code(secret, Totp.stepAt(Instant.now()), Totp.DIGITS)))
+        .post("/v1/me/totp/confirm").then().statusCode(200);
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp256r1"));
+    for (String name : new String[] {"phone", "tablet"}) {
+      as(token).body(Map.of("name", name,
+              "publicKey", Base64.getEncoder().encodeToString(generator.generateKeyPair().getPublic().getEncoded())))
+          .post("/v1/me/devices").then().statusCode(201);
+    }
+
+    User user = internal().getUser(GetUserRequest.newBuilder().setUserId(person.id()).build());
+    assertTrue(user.getTotpEnabled());
+    assertEquals(2, user.getDeviceCount());
   }
 
   @Test
