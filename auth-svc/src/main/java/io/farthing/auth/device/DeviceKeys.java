@@ -5,6 +5,7 @@ import io.farthing.auth.audit.Origin;
 import io.farthing.auth.common.ApiException;
 import io.farthing.auth.common.Ids;
 import io.farthing.auth.credentials.DeviceSignatures;
+import io.farthing.auth.credentials.Reauthentication;
 import io.farthing.auth.user.PersonalData;
 import io.farthing.auth.user.User;
 import io.farthing.auth.user.UserRepository;
@@ -41,26 +42,37 @@ public class DeviceKeys implements DeviceSignatures {
   private final PersonalData personalData;
   private final AuditLog audit;
 
+  private final Reauthentication reauthentication;
+
   public DeviceKeys(
-      DeviceKeyRepository devices, UserRepository users, PersonalData personalData, AuditLog audit) {
+      DeviceKeyRepository devices,
+      UserRepository users,
+      PersonalData personalData,
+      AuditLog audit,
+      Reauthentication reauthentication) {
+    this.reauthentication = reauthentication;
     this.devices = devices;
     this.users = users;
     this.personalData = personalData;
     this.audit = audit;
   }
 
-  public Uni<Device> register(UUID userId, String name, String publicKeyBase64, Origin origin) {
+  /** Registers a device key after a fresh proof (TOTP code or password), never on the token alone. */
+  public Uni<Device> register(
+      UUID userId, String name, String publicKeyBase64, Reauthentication.Proof proof, Origin origin) {
     return audited(REGISTERED, userId, origin, () -> {
       String cleanName = validName(name);
       byte[] publicKey = DevicePublicKeys.parseP256(publicKeyBase64);
-      return Panache.withTransaction(
+      return Panache.withSession(() -> users.findById(userId).map(DeviceKeys::requireActive))
+          .call(user -> reauthentication.require(user, proof, origin))
+          .chain(() -> Panache.withTransaction(
           () ->
               lockActiveUser(userId)
                   .call(() -> ensureRoomFor(userId, publicKey))
                   .chain(user -> devices.persist(newDevice(user, cleanName, publicKey)))
                   .call(device -> audit.record(AuditLog.Actor.user(userId), userId, REGISTERED,
                       AuditLog.Outcome.SUCCESS, origin, "device " + device.id))
-                  .map(device -> new Device(device.id, cleanName, device.createdAt, null)));
+                  .map(device -> new Device(device.id, cleanName, device.createdAt, null))));
     });
   }
 

@@ -247,7 +247,12 @@ public class SessionService {
                   .findById(token.userId)
                   .chain(
                       user -> {
-                        if (user == null || !user.isActive() || user.isLocked(now)) {
+                        if (user != null && user.isActive() && user.isLocked(now)) {
+                          // Throwing rolls the spend back: a lock-out that someone else caused
+                          // with wrong passwords must not end the owner's sessions.
+                          lockout.ensureNotLocked(user);
+                        }
+                        if (user == null || !user.isActive()) {
                           return refreshTokens
                               .revokeFamily(token.familyId, now)
                               .replaceWith(Rotation.refused(invalidRefresh()));

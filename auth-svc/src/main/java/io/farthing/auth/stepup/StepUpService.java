@@ -301,7 +301,7 @@ public class StepUpService {
     }
     List<String> reasons = request.reasons();
     if (reasons != null
-        && (reasons.size() > MAX_REASONS || reasons.stream().anyMatch(r -> r.length() > MAX_REASON_LENGTH))) {
+        && (reasons.size() > MAX_REASONS || reasons.stream().anyMatch(r -> r == null || r.length() > MAX_REASON_LENGTH))) {
       throw ApiException.invalid("too many or too long reasons", "INVALID_REASONS");
     }
   }

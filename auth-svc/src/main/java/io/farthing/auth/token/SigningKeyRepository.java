@@ -14,7 +14,9 @@ public class SigningKeyRepository implements PanacheRepositoryBase<SigningKey, S
 
   /** The key that signs at {@code now}: the newest one already activated. */
   public Uni<SigningKey> findCurrent(Instant now) {
-    return find("activatesAt <= ?1 order by activatesAt desc", now).firstResult();
+    return find(
+            "activatesAt <= ?1 and (retiredAt is null or retiredAt > ?1) order by activatesAt desc", now)
+        .firstResult();
   }
 
   /** A key published ahead of its activation, if a rotation is under way. */

@@ -154,7 +154,10 @@ public class SigningKeyService {
                           }
                           if (current != null) {
                             current.retiredAt = activation;
-                            current.publishUntil = activation.plus(longestTokenLife()).plus(CLOCK_SKEW);
+                            // A compromised key (immediate) must stop verifying at once; a routine
+                            // rotation keeps it published until its last token has expired.
+                            current.publishUntil =
+                                immediate ? now : activation.plus(longestTokenLife()).plus(CLOCK_SKEW);
                           }
                           return createKey(activation);
                         }));

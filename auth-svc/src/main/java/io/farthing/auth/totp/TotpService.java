@@ -3,6 +3,7 @@ package io.farthing.auth.totp;
 import io.farthing.auth.audit.AuditLog;
 import io.farthing.auth.audit.Origin;
 import io.farthing.auth.common.ApiException;
+import io.farthing.auth.credentials.Reauthentication;
 import io.farthing.auth.common.Ids;
 import io.farthing.auth.crypto.PasswordHasher;
 import io.farthing.auth.security.Lockout;
@@ -60,6 +61,7 @@ public class TotpService {
   private final PersonalData personalData;
   private final PasswordHasher hasher;
   private final Lockout lockout;
+  private final Reauthentication reauthentication;
   private final AuditLog audit;
 
   public TotpService(
@@ -71,6 +73,7 @@ public class TotpService {
       PersonalData personalData,
       PasswordHasher hasher,
       Lockout lockout,
+      Reauthentication reauthentication,
       AuditLog audit) {
     this.credentials = credentials;
     this.recoveryCodes = recoveryCodes;
@@ -80,20 +83,23 @@ public class TotpService {
     this.personalData = personalData;
     this.hasher = hasher;
     this.lockout = lockout;
+    this.reauthentication = reauthentication;
     this.audit = audit;
   }
 
   /** Starts (or restarts) an enrolment with a fresh secret; refused while TOTP is enabled. */
-  public Uni<Enrolment> enrol(UUID userId, Origin origin) {
+  public Uni<Enrolment> enrol(UUID userId, String password, Origin origin) {
     String secret = Base32.encode(Totp.newSecret());
     return audited(ENROLMENT_STARTED, userId, origin, () ->
-        Panache.withTransaction(
+        Panache.withSession(() -> activeUser(userId))
+            .call(user -> reauthentication.require(user, Reauthentication.Proof.of(null, password), origin))
+            .chain(() -> Panache.withTransaction(
                 () ->
                     lockActiveUser(userId)
                         .call(user -> credentials.findById(userId).chain(existing ->
                             savePending(user, existing, secret)))
                         .call(() -> audit.record(AuditLog.Actor.user(userId), userId,
-                            ENROLMENT_STARTED, AuditLog.Outcome.SUCCESS, origin, null)))
+                            ENROLMENT_STARTED, AuditLog.Outcome.SUCCESS, origin, null))))
             .map(user -> enrolment(user, secret)));
   }
 
@@ -130,9 +136,9 @@ public class TotpService {
   /** Turns TOTP off after a current code or the password; failed proofs count to lock-out. */
   public Uni<Void> disable(UUID userId, String code, String password, Origin origin) {
     return audited(DISABLED, userId, origin, () -> {
-      Proof proof = Proof.of(code, password);
+      Reauthentication.Proof proof = Reauthentication.Proof.of(code, password);
       return userWithTotpEnabled(userId)
-          .call(user -> prove(user, proof, origin))
+          .call(user -> reauthentication.require(user, proof, origin))
           .chain(() -> Panache.withTransaction(
               () ->
                   lockActiveUser(userId)
@@ -149,9 +155,9 @@ public class TotpService {
   public Uni<List<String>> regenerateRecoveryCodes(UUID userId, String code, Origin origin) {
     Instant now = Instant.now();
     return audited(RECOVERY_CODES_REGENERATED, userId, origin, () -> {
-      Proof proof = Proof.of(code, null);
+      Reauthentication.Proof proof = Reauthentication.Proof.of(code, null);
       return userWithTotpEnabled(userId)
-          .call(user -> prove(user, proof, origin))
+          .call(user -> reauthentication.require(user, proof, origin))
           .chain(() -> Panache.withTransaction(
               () ->
                   lockActiveUser(userId)
@@ -169,43 +175,6 @@ public class TotpService {
                 .findById(userId)
                 .chain(credential -> recoveryCodes.countUnused(userId)
                     .map(left -> Status.of(credential, left))));
-  }
-
-  /** How a user proves it is them before a change: a current TOTP code or the password. */
-  private record Proof(String code, String password) {
-    static Proof of(String code, String password) {
-      boolean hasCode = code != null && !code.isBlank();
-      boolean hasPassword = password != null && !password.isEmpty();
-      if (hasCode == hasPassword) {
-        throw ApiException.invalid(
-            hasCode ? "Send a TOTP code or the password, not both" : "A current TOTP code is required",
-            "PROOF_REQUIRED");
-      }
-      return new Proof(hasCode ? code : null, hasPassword ? password : null);
-    }
-
-    String method() {
-      return code != null ? "totp" : "password";
-    }
-  }
-
-  private Uni<Void> prove(User user, Proof proof, Origin origin) {
-    lockout.ensureNotLocked(user);
-    Uni<Boolean> check =
-        proof.code() != null
-            ? secondFactors.verifyTotp(user.id, proof.code(), origin)
-            : user.passwordHash == null
-                ? Uni.createFrom().item(false)
-                : hasher.verify(proof.password(), user.passwordHash);
-    return check.chain(ok -> {
-      if (ok) {
-        return lockout.recordSuccess(user.id);
-      }
-      ApiException refusal = proof.code() != null
-          ? ApiException.forbidden("The TOTP code is not valid", INVALID_OTP)
-          : ApiException.forbidden("The password is not correct", "INVALID_CREDENTIALS");
-      return lockout.recordFailure(user.id, origin).chain(() -> Uni.createFrom().failure(refusal));
-    });
   }
 
   private Uni<Void> savePending(User user, TotpCredential existing, String secret) {

@@ -5,6 +5,7 @@ import io.farthing.auth.audit.Origin;
 import io.farthing.auth.common.ApiException;
 import io.farthing.auth.common.Ids;
 import io.farthing.auth.config.AuthConfig;
+import io.farthing.auth.credentials.Reauthentication;
 import io.farthing.auth.crypto.PasswordHasher;
 import io.farthing.auth.session.RefreshTokenRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -36,16 +37,19 @@ public class UserService {
   private final AuditLog audit;
   private final AuthConfig.Password passwordRules;
   private final RefreshTokenRepository refreshTokens;
+  private final Reauthentication reauthentication;
 
   public UserService(
       UserRepository users,
       RefreshTokenRepository refreshTokens,
+      Reauthentication reauthentication,
       PersonalData personalData,
       PasswordHasher hasher,
       AuditLog audit,
       AuthConfig config) {
     this.users = users;
     this.refreshTokens = refreshTokens;
+    this.reauthentication = reauthentication;
     this.personalData = personalData;
     this.hasher = hasher;
     this.audit = audit;
@@ -132,19 +136,14 @@ public class UserService {
         .chain(
             user -> {
               checkPassword(newPassword, personalData.open(user, "email", user.emailEnc));
-              return hasher
-                  .verify(currentPassword == null ? "" : currentPassword, user.passwordHash)
-                  .chain(
-                      ok -> {
-                        if (!ok) {
-                          return audit
-                              .recordAlone(AuditLog.Actor.user(userId), userId, PASSWORD_CHANGED,
-                                  AuditLog.Outcome.DENIED, origin, "wrong current password")
-                              .chain(() -> Uni.createFrom().failure(ApiException.forbidden(
-                                  "The current password is not correct", "INVALID_CREDENTIALS")));
-                        }
-                        return hasher.hash(newPassword);
-                      });
+              // Counts toward lock-out like a failed login: a stolen access token must not
+              // become an unlimited password oracle.
+              return reauthentication
+                  .require(user, Reauthentication.Proof.of(null, currentPassword), origin)
+                  .onFailure(ApiException.class)
+                  .call(() -> audit.recordAlone(AuditLog.Actor.user(userId), userId, PASSWORD_CHANGED,
+                      AuditLog.Outcome.DENIED, origin, "current password not proven"))
+                  .chain(() -> hasher.hash(newPassword));
             })
         .chain(
             hash ->

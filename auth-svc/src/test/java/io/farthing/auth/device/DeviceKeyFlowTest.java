@@ -190,13 +190,13 @@ class DeviceKeyFlowTest {
   @Test
   void badBase64AndBadIdsAreProblemJson() throws Exception {
     String token = accessTokenFor(aUser());
-    as(token).body(Map.of("name", "phone", "publicKey", "not base64 at all!"))
+    as(token).body(Map.of("password", io.farthing.auth.support.Api.PASSWORD, "name", "phone", "publicKey", "not base64 at all!"))
         .post("/v1/me/devices")
         .then().statusCode(400).contentType("application/problem+json").body("reason", equalTo("INVALID_PUBLIC_KEY"));
-    as(token).body(Map.of("name", "phone", "publicKey", Base64.getEncoder().encodeToString("garbage".getBytes())))
+    as(token).body(Map.of("password", io.farthing.auth.support.Api.PASSWORD, "name", "phone", "publicKey", Base64.getEncoder().encodeToString("garbage".getBytes())))
         .post("/v1/me/devices")
         .then().statusCode(400).body("reason", equalTo("INVALID_PUBLIC_KEY"));
-    as(token).body(Map.of("name", " ", "publicKey", publicKeyOf(p256())))
+    as(token).body(Map.of("password", io.farthing.auth.support.Api.PASSWORD, "name", " ", "publicKey", publicKeyOf(p256())))
         .post("/v1/me/devices")
         .then().statusCode(400).body("reason", equalTo("INVALID_DEVICE_NAME"));
 
@@ -223,7 +223,7 @@ class DeviceKeyFlowTest {
 
   @Test
   void deviceEndpointsNeedAUserToken() throws Exception {
-    json().body(Map.of("name", "phone", "publicKey", publicKeyOf(p256())))
+    json().body(Map.of("password", io.farthing.auth.support.Api.PASSWORD, "name", "phone", "publicKey", publicKeyOf(p256())))
         .post("/v1/me/devices").then().statusCode(401).contentType("application/problem+json");
   }
 
@@ -257,7 +257,7 @@ class DeviceKeyFlowTest {
   }
 
   private static Response register(String token, String name, KeyPair keys) {
-    return as(token).body(Map.of("name", name, "publicKey", publicKeyOf(keys))).post("/v1/me/devices");
+    return as(token).body(Map.of("password", io.farthing.auth.support.Api.PASSWORD, "name", name, "publicKey", publicKeyOf(keys))).post("/v1/me/devices");
   }
 
   private static Response challenge(String deviceId) {

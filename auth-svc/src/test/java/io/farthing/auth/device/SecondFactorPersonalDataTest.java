@@ -74,7 +74,7 @@ class SecondFactorPersonalDataTest {
   }
 
   private static void enableTotp(String token) {
-    byte[] secret = Base32.decode(as(token).post("/v1/me/totp").then().statusCode(201).extract().path("secret"));
+    byte[] secret = Base32.decode(as(token).body(java.util.Map.of("password", io.farthing.auth.support.Api.PASSWORD)).post("/v1/me/totp").then().statusCode(201).extract().path("secret"));
     as(token).body(Map.of("code", Totp.code(secret, Totp.stepAt(Instant.now()), 6)))
         .post("/v1/me/totp/confirm").then().statusCode(200);
   }
@@ -83,7 +83,7 @@ class SecondFactorPersonalDataTest {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
     generator.initialize(new ECGenParameterSpec("secp256r1"));
     String publicKey = Base64.getEncoder().encodeToString(generator.generateKeyPair().getPublic().getEncoded());
-    return as(token).body(Map.of("name", name, "publicKey", publicKey)).post("/v1/me/devices")
+    return as(token).body(Map.of("password", io.farthing.auth.support.Api.PASSWORD, "name", name, "publicKey", publicKey)).post("/v1/me/devices")
         .then().statusCode(201).extract().path("id");
   }
 }

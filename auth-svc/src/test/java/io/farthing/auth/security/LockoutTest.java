@@ -67,6 +67,35 @@ class LockoutTest {
   }
 
   @Test
+  void someoneElsesWrongPasswordsDoNotEndTheOwnersSessions() {
+    Api.TestUser user = aUser();
+    Api.Tokens owner = Api.signIn(user);
+    for (int attempt = 1; attempt <= 10; attempt++) {
+      login(user.email(), WRONG).then().statusCode(401);
+    }
+    // While locked, refresh is refused without spending the token...
+    Api.json().body(java.util.Map.of("refreshToken", owner.refreshToken())).post("/v1/auth/refresh")
+        .then().statusCode(423).body("reason", equalTo("ACCOUNT_LOCKED"));
+    // ...so once the lock has passed, the owner's session carries on.
+    Db.execute("update users set locked_until = now() - interval '1 second' where id = '" + user.id() + "'");
+    Api.json().body(java.util.Map.of("refreshToken", owner.refreshToken())).post("/v1/auth/refresh")
+        .then().statusCode(200);
+  }
+
+  @Test
+  void wrongCurrentPasswordsOnPasswordChangeCountTowardLockOut() {
+    Api.TestUser user = aUser();
+    String token = Api.signIn(user).accessToken();
+    for (int attempt = 1; attempt <= 10; attempt++) {
+      Api.as(token).body(java.util.Map.of("currentPassword", WRONG + attempt, "newPassword", "a brand new passphrase"))
+          .post("/v1/me/password").then().statusCode(403);
+    }
+    Api.as(token).body(java.util.Map.of("currentPassword", user.password(), "newPassword", "a brand new passphrase"))
+        .post("/v1/me/password").then().statusCode(423);
+    login(user.email(), user.password()).then().statusCode(423);
+  }
+
+  @Test
   void failedAttemptsAreAuditedWithTheirOrigin() {
     Api.TestUser user = aUser();
     login(user.email(), WRONG).then().statusCode(401);

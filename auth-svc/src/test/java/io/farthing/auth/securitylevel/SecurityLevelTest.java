@@ -225,13 +225,13 @@ class SecurityLevelTest {
   void getUserReportsTheSecondFactorsTheUserHas() throws Exception {
     Api.TestUser person = Api.aUser();
     String token = Api.signIn(person).accessToken();
-    byte[] secret = Base32.decode(as(token).post("/v1/me/totp").then().statusCode(201).extract().path("secret"));
+    byte[] secret = Base32.decode(as(token).body(java.util.Map.of("password", io.farthing.auth.support.Api.PASSWORD)).post("/v1/me/totp").then().statusCode(201).extract().path("secret"));
     as(token).body(Map.of("code", Totp.code(secret, Totp.stepAt(Instant.now()), Totp.DIGITS)))
         .post("/v1/me/totp/confirm").then().statusCode(200);
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
     generator.initialize(new ECGenParameterSpec("secp256r1"));
     for (String name : new String[] {"phone", "tablet"}) {
-      as(token).body(Map.of("name", name,
+      as(token).body(Map.of("password", io.farthing.auth.support.Api.PASSWORD, "name", name,
               "publicKey", Base64.getEncoder().encodeToString(generator.generateKeyPair().getPublic().getEncoded())))
           .post("/v1/me/devices").then().statusCode(201);
     }

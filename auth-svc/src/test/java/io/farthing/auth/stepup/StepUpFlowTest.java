@@ -134,7 +134,7 @@ class StepUpFlowTest {
     String token = accessTokenFor(bob);
     KeyPair device = p256();
     String deviceId = as(token)
-        .body(Map.of("name", "phone", "publicKey", Base64.getEncoder().encodeToString(device.getPublic().getEncoded())))
+        .body(Map.of("password", io.farthing.auth.support.Api.PASSWORD, "name", "phone", "publicKey", Base64.getEncoder().encodeToString(device.getPublic().getEncoded())))
         .post("/v1/me/devices").then().statusCode(201).extract().path("id");
     String purpose = "charge:" + UUID.randomUUID();
     Challenge challenge = await(payments.createChallenge(request(bob.id(), purpose)));
@@ -156,7 +156,7 @@ class StepUpFlowTest {
     Api.TestUser bob = aUser();
     String token = accessTokenFor(bob);
     String deviceId = as(token)
-        .body(Map.of("name", "phone", "publicKey", Base64.getEncoder().encodeToString(p256().getPublic().getEncoded())))
+        .body(Map.of("password", io.farthing.auth.support.Api.PASSWORD, "name", "phone", "publicKey", Base64.getEncoder().encodeToString(p256().getPublic().getEncoded())))
         .post("/v1/me/devices").then().statusCode(201).extract().path("id");
     Challenge challenge = await(payments.createChallenge(request(bob.id(), "charge:" + UUID.randomUUID())));
 
@@ -281,7 +281,7 @@ class StepUpFlowTest {
   private TotpUser totpUser() {
     Api.TestUser user = aUser();
     String token = accessTokenFor(user);
-    byte[] secret = Base32.decode(as(token).post("/v1/me/totp").then().statusCode(201).extract().path("secret"));
+    byte[] secret = Base32.decode(as(token).body(java.util.Map.of("password", io.farthing.auth.support.Api.PASSWORD)).post("/v1/me/totp").then().statusCode(201).extract().path("secret"));
     as(token).body(Map.of("code", Totp.code(secret, Totp.stepAt(Instant.now()), Totp.DIGITS)))
         .post("/v1/me/totp/confirm").then().statusCode(200);
     return new TotpUser(user, token, secret);

@@ -71,7 +71,7 @@ class TotpFlowTest {
     Api.TestUser user = aUser();
     String token = accessTokenFor(user);
 
-    Response enrolment = as(token).post("/v1/me/totp");
+    Response enrolment = as(token).body(java.util.Map.of("password", io.farthing.auth.support.Api.PASSWORD)).post("/v1/me/totp");
     enrolment.then()
         .statusCode(201)
         .header("Cache-Control", "no-store")
@@ -113,7 +113,7 @@ class TotpFlowTest {
   void wrongConfirmationCodeLeavesTotpPendingAndSignInUnchanged() {
     Api.TestUser user = aUser();
     String token = accessTokenFor(user);
-    byte[] secret = Base32.decode(as(token).post("/v1/me/totp").then().statusCode(201).extract().path("secret"));
+    byte[] secret = Base32.decode(as(token).body(java.util.Map.of("password", io.farthing.auth.support.Api.PASSWORD)).post("/v1/me/totp").then().statusCode(201).extract().path("secret"));
     String wrong = new Enrolled(user, token, secret, Totp.stepAt(Instant.now()), List.of()).wrongCode();
 
     as(token).body(Map.of("code", wrong)).post("/v1/me/totp/confirm")
@@ -270,7 +270,7 @@ class TotpFlowTest {
   @Test
   void enrollingAgainWhileEnabledIsRefused() {
     Enrolled enrolled = enrolled();
-    as(enrolled.token()).post("/v1/me/totp").then().statusCode(409).body("reason", equalTo("TOTP_ALREADY_ENABLED"));
+    as(enrolled.token()).body(java.util.Map.of("password", io.farthing.auth.support.Api.PASSWORD)).post("/v1/me/totp").then().statusCode(409).body("reason", equalTo("TOTP_ALREADY_ENABLED"));
     given().header("Authorization", "Bearer " + enrolled.token()).accept("image/png")
         .get("/v1/me/totp/qr.png")
         .then().statusCode(404).contentType("application/problem+json").body("reason", equalTo("TOTP_NOT_PENDING"));
@@ -341,8 +341,8 @@ class TotpFlowTest {
   void restartingEnrolmentReplacesThePendingSecret() {
     Api.TestUser user = aUser();
     String token = accessTokenFor(user);
-    byte[] first = Base32.decode(as(token).post("/v1/me/totp").then().statusCode(201).extract().path("secret"));
-    String second = as(token).post("/v1/me/totp").then().statusCode(201).extract().path("secret");
+    byte[] first = Base32.decode(as(token).body(java.util.Map.of("password", io.farthing.auth.support.Api.PASSWORD)).post("/v1/me/totp").then().statusCode(201).extract().path("secret"));
+    String second = as(token).body(java.util.Map.of("password", io.farthing.auth.support.Api.PASSWORD)).post("/v1/me/totp").then().statusCode(201).extract().path("secret");
     long step = Totp.stepAt(Instant.now());
     assertTrue(!Base32.encode(first).equals(second));
 
@@ -355,7 +355,7 @@ class TotpFlowTest {
   private static Enrolled enrolled() {
     Api.TestUser user = aUser();
     String token = accessTokenFor(user);
-    String secret = as(token).post("/v1/me/totp").then().statusCode(201).extract().path("secret");
+    String secret = as(token).body(java.util.Map.of("password", io.farthing.auth.support.Api.PASSWORD)).post("/v1/me/totp").then().statusCode(201).extract().path("secret");
     byte[] key = Base32.decode(secret);
     long step = Totp.stepAt(Instant.now());
     List<String> codes = as(token).body(Map.of("code", Totp.code(key, step, 6)))

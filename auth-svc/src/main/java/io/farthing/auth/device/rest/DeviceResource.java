@@ -3,6 +3,7 @@ package io.farthing.auth.device.rest;
 import io.farthing.auth.audit.Origin;
 import io.farthing.auth.common.Ids;
 import io.farthing.auth.common.rest.Caller;
+import io.farthing.auth.credentials.Reauthentication;
 import io.farthing.auth.device.DeviceKeys;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
@@ -32,9 +33,15 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RolesAllowed("user")
 public class DeviceResource {
 
-  /** publicKey: base64 X.509 SubjectPublicKeyInfo of an EC P-256 key. */
+  /**
+   * publicKey: base64 X.509 SubjectPublicKeyInfo of an EC P-256 key. Exactly one of a current
+   * TOTP code or the password proves the person is there (a stolen token alone cannot add a key).
+   */
   public record RegisterDeviceRequest(
-      @NotNull @Size(max = 64) String name, @NotNull @Size(max = 2048) String publicKey) {}
+      @NotNull @Size(max = 64) String name,
+      @NotNull @Size(max = 2048) String publicKey,
+      @Size(max = 16) String code,
+      @Size(max = 256) String password) {}
 
   private final DeviceKeys devices;
   private final JsonWebToken token;
@@ -48,7 +55,8 @@ public class DeviceResource {
   @Operation(summary = "Register a device's EC P-256 public key for device sign-in")
   public Uni<Response> register(@Valid @NotNull RegisterDeviceRequest request, @Context HttpServerRequest http) {
     return devices
-        .register(Caller.userId(token), request.name(), request.publicKey(), Origin.of(http))
+        .register(Caller.userId(token), request.name(), request.publicKey(),
+            Reauthentication.Proof.of(request.code(), request.password()), Origin.of(http))
         .map(device -> Response.status(Response.Status.CREATED).entity(device).build());
   }
 

@@ -37,7 +37,7 @@ public class InternalChallengeResource {
       @NotNull String userId,
       @NotNull @Size(max = 200) String purpose,
       @Valid ChallengeResource.Amount amount,
-      @Size(max = 10) List<@Size(max = 200) String> reasons) {}
+      @Size(max = 10) List<@NotNull @Size(max = 200) String> reasons) {}
 
   public record Redeem(@NotNull @Size(max = 4096) String stepUpToken, @NotNull @Size(max = 200) String purpose) {}
 

@@ -35,6 +35,9 @@ public class TotpResource {
 
   public record CodeRequest(@NotNull @Size(max = 16) String code) {}
 
+  /** Starting an enrolment needs the password: a stolen access token alone cannot add TOTP. */
+  public record EnrolRequest(@NotNull @Size(max = 256) String password) {}
+
   /** Disabling needs one proof: a current code, or the password. */
   public record DisableRequest(@Size(max = 16) String code, @Size(max = 256) String password) {}
 
@@ -56,9 +59,9 @@ public class TotpResource {
   }
 
   @POST
-  @Operation(summary = "Start TOTP enrolment: a new secret, its otpauth URI and QR code (PNG, base64)")
-  public Uni<Response> enrol(@Context HttpServerRequest http) {
-    return totp.enrol(Caller.userId(token), Origin.of(http))
+  @Operation(summary = "Start TOTP enrolment (password required): a new secret, its otpauth URI and QR code")
+  public Uni<Response> enrol(@Valid @NotNull EnrolRequest request, @Context HttpServerRequest http) {
+    return totp.enrol(Caller.userId(token), request.password(), Origin.of(http))
         .map(enrolment -> noStore(Response.status(Response.Status.CREATED).entity(enrolment)));
   }
 
