@@ -4,6 +4,7 @@ import io.farthing.auth.audit.AuditLog;
 import io.farthing.auth.audit.Origin;
 import io.farthing.auth.common.ApiException;
 import io.farthing.auth.credentials.Reauthentication;
+import io.farthing.auth.session.RefreshTokenRepository;
 import io.farthing.auth.common.Ids;
 import io.farthing.auth.crypto.PasswordHasher;
 import io.farthing.auth.security.Lockout;
@@ -62,6 +63,7 @@ public class TotpService {
   private final PasswordHasher hasher;
   private final Lockout lockout;
   private final Reauthentication reauthentication;
+  private final RefreshTokenRepository refreshTokens;
   private final AuditLog audit;
 
   public TotpService(
@@ -74,6 +76,7 @@ public class TotpService {
       PasswordHasher hasher,
       Lockout lockout,
       Reauthentication reauthentication,
+      RefreshTokenRepository refreshTokens,
       AuditLog audit) {
     this.credentials = credentials;
     this.recoveryCodes = recoveryCodes;
@@ -84,6 +87,7 @@ public class TotpService {
     this.hasher = hasher;
     this.lockout = lockout;
     this.reauthentication = reauthentication;
+    this.refreshTokens = refreshTokens;
     this.audit = audit;
   }
 
@@ -129,6 +133,9 @@ public class TotpService {
                     .chain(user -> credentials.findById(userId).map(credential ->
                         enable(user, credential, typed, now)))
                     .chain(() -> replaceRecoveryCodes(userId, now))
+                    // Sessions opened with the password alone end here: from now on every
+                    // session of this account has passed the second factor.
+                    .call(() -> refreshTokens.revokeAllForUser(userId, now))
                     .call(() -> audit.record(AuditLog.Actor.user(userId), userId, ENABLED,
                         AuditLog.Outcome.SUCCESS, origin, null))));
   }

@@ -352,6 +352,19 @@ class TotpFlowTest {
         .then().statusCode(200).body("recoveryCodes", hasSize(10));
   }
 
+  @Test
+  void enablingTotpEndsSessionsOpenedWithThePasswordAlone() {
+    Api.TestUser user = aUser();
+    Api.Tokens before = Api.signIn(user);
+    byte[] key = Base32.decode(as(before.accessToken()).body(Map.of("password", Api.PASSWORD))
+        .post("/v1/me/totp").then().statusCode(201).extract().path("secret"));
+    as(before.accessToken()).body(Map.of("code", Totp.code(key, Totp.stepAt(Instant.now()), 6)))
+        .post("/v1/me/totp/confirm").then().statusCode(200);
+
+    json().body(Map.of("refreshToken", before.refreshToken())).post("/v1/auth/refresh")
+        .then().statusCode(401);
+  }
+
   private static Enrolled enrolled() {
     Api.TestUser user = aUser();
     String token = accessTokenFor(user);
