@@ -5,8 +5,7 @@ import io.farthing.auth.audit.AuditLog;
 import io.farthing.auth.audit.Origin;
 import io.farthing.auth.common.Amount;
 import io.farthing.auth.common.ApiException;
-import io.farthing.auth.crypto.PasswordHasher;
-import io.farthing.auth.security.Lockout;
+import io.farthing.auth.credentials.Reauthentication;
 import io.farthing.auth.session.RefreshToken;
 import io.farthing.auth.session.RefreshTokenRepository;
 import io.farthing.auth.user.PersonalData;
@@ -79,8 +78,7 @@ public class PrivacyService {
   private final UserService userService;
   private final RefreshTokenRepository refreshTokens;
   private final PersonalData personalData;
-  private final PasswordHasher hasher;
-  private final Lockout lockout;
+  private final Reauthentication reauthentication;
   private final AuditLog audit;
   private final Instance<PersonalDataHolder> holders;
 
@@ -89,16 +87,14 @@ public class PrivacyService {
       UserService userService,
       RefreshTokenRepository refreshTokens,
       PersonalData personalData,
-      PasswordHasher hasher,
-      Lockout lockout,
+      Reauthentication reauthentication,
       AuditLog audit,
       @Any Instance<PersonalDataHolder> holders) {
     this.users = users;
     this.userService = userService;
     this.refreshTokens = refreshTokens;
     this.personalData = personalData;
-    this.hasher = hasher;
-    this.lockout = lockout;
+    this.reauthentication = reauthentication;
     this.audit = audit;
     this.holders = holders;
   }
@@ -167,21 +163,11 @@ public class PrivacyService {
   }
 
   private Uni<Void> confirmPassword(User user, String password, Origin origin) {
-    lockout.ensureNotLocked(user);
-    return hasher
-        .verify(password, user.passwordHash)
-        .chain(
-            ok -> {
-              if (ok) {
-                return lockout.recordSuccess(user.id);
-              }
-              return audit
-                  .recordAlone(AuditLog.Actor.user(user.id), user.id, ERASED, AuditLog.Outcome.DENIED, origin,
-                      "wrong password")
-                  .chain(() -> lockout.recordFailure(user.id, origin))
-                  .chain(() -> Uni.createFrom().failure(
-                      ApiException.forbidden("The password is not correct", "INVALID_CREDENTIALS")));
-            });
+    return reauthentication
+        .require(user, Reauthentication.Proof.of(null, password), origin)
+        .onFailure(ApiException.class)
+        .call(() -> audit.recordAlone(AuditLog.Actor.user(user.id), user.id, ERASED,
+            AuditLog.Outcome.DENIED, origin, "wrong password"));
   }
 
   /** Each holder in turn: one reactive session runs one operation at a time. */

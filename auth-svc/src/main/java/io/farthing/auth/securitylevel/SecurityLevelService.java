@@ -4,8 +4,7 @@ import io.farthing.auth.audit.AuditLog;
 import io.farthing.auth.audit.Origin;
 import io.farthing.auth.common.Amount;
 import io.farthing.auth.common.ApiException;
-import io.farthing.auth.crypto.PasswordHasher;
-import io.farthing.auth.security.Lockout;
+import io.farthing.auth.credentials.Reauthentication;
 import io.farthing.auth.user.User;
 import io.farthing.auth.user.UserService;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -34,14 +33,13 @@ public class SecurityLevelService {
   }
 
   private final UserService users;
-  private final PasswordHasher hasher;
-  private final Lockout lockout;
+  private final Reauthentication reauthentication;
   private final AuditLog audit;
 
-  public SecurityLevelService(UserService users, PasswordHasher hasher, Lockout lockout, AuditLog audit) {
+  public SecurityLevelService(
+      UserService users, Reauthentication reauthentication, AuditLog audit) {
     this.users = users;
-    this.hasher = hasher;
-    this.lockout = lockout;
+    this.reauthentication = reauthentication;
     this.audit = audit;
   }
 
@@ -113,21 +111,12 @@ public class SecurityLevelService {
     if (password == null || password.isEmpty()) {
       return deny(user.id, origin, "password required", passwordRequired());
     }
-    lockout.ensureNotLocked(user);
-    return hasher
-        .verify(password, user.passwordHash)
-        .chain(
-            ok -> {
-              if (ok) {
-                return lockout.recordSuccess(user.id).replaceWith(true);
-              }
-              return audit
-                  .recordAlone(AuditLog.Actor.user(user.id), user.id, CHANGED, AuditLog.Outcome.DENIED, origin,
-                      "wrong password")
-                  .chain(() -> lockout.recordFailure(user.id, origin))
-                  .chain(() -> Uni.createFrom().failure(
-                      ApiException.forbidden("The password is not correct", "INVALID_CREDENTIALS")));
-            });
+    return reauthentication
+        .require(user, Reauthentication.Proof.of(null, password), origin)
+        .onFailure(ApiException.class)
+        .call(() -> audit.recordAlone(AuditLog.Actor.user(user.id), user.id, CHANGED,
+            AuditLog.Outcome.DENIED, origin, "wrong password"))
+        .replaceWith(true);
   }
 
   private Uni<Boolean> deny(UUID userId, Origin origin, String why, ApiException failure) {
