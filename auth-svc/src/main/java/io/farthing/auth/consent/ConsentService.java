@@ -2,24 +2,20 @@ package io.farthing.auth.consent;
 
 import io.farthing.auth.audit.AuditLog;
 import io.farthing.auth.audit.Origin;
-import io.farthing.auth.client.ApiClient;
 import io.farthing.auth.client.ApiClientRepository;
 import io.farthing.auth.client.ClientService;
 import io.farthing.auth.common.Amount;
 import io.farthing.auth.common.ApiException;
 import io.farthing.auth.common.Ids;
 import io.farthing.auth.common.Page;
-import io.farthing.auth.user.User;
 import io.farthing.auth.user.UserRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -104,7 +100,7 @@ public class ConsentService {
     }
     return Panache.withTransaction(
         () ->
-            lockActiveUser(userId)
+            users.lockActive(userId)
                 .chain(() -> clients.requireEnabled(partnerClientId))
                 .chain(
                     client ->
@@ -122,7 +118,7 @@ public class ConsentService {
     UUID after = afterId(cursor);
     return Panache.withSession(
         () ->
-            activeUser(userId)
+            users.findActive(userId)
                 .chain(() -> consents.listAfter(userId, after, size + 1))
                 .chain(rows -> partnerNames(rows).map(names -> Page.of(rows, size, row -> row.id.toString(),
                     row -> ConsentView.of(row, names.get(row.clientId))))));
@@ -219,26 +215,6 @@ public class ConsentService {
     consent.grantedAt = now;
     consent.updatedAt = now;
     return consents.persist(consent).map(saved -> new Upserted(saved, true));
-  }
-
-  private Uni<User> lockActiveUser(UUID userId) {
-    return requireActive(users.findById(userId, LockModeType.PESSIMISTIC_WRITE));
-  }
-
-  /** An erased user's old access token reads nothing. */
-  private Uni<User> activeUser(UUID userId) {
-    return requireActive(users.findById(userId));
-  }
-
-  private static Uni<User> requireActive(Uni<User> lookup) {
-    return lookup
-        .map(
-            user -> {
-              if (user == null || !user.isActive()) {
-                throw ApiException.notFound("No such user", "USER_NOT_FOUND");
-              }
-              return user;
-            });
   }
 
   private Uni<Map<String, String>> partnerNames(List<Consent> rows) {

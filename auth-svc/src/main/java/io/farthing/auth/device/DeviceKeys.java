@@ -13,7 +13,6 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -63,11 +62,11 @@ public class DeviceKeys implements DeviceSignatures {
     return audited(REGISTERED, userId, origin, () -> {
       String cleanName = validName(name);
       byte[] publicKey = DevicePublicKeys.parseP256(publicKeyBase64);
-      return Panache.withSession(() -> users.findById(userId).map(DeviceKeys::requireActive))
+      return Panache.withSession(() -> users.findActive(userId))
           .call(user -> reauthentication.require(user, proof, origin))
           .chain(() -> Panache.withTransaction(
           () ->
-              lockActiveUser(userId)
+              users.lockActive(userId)
                   .call(() -> ensureRoomFor(userId, publicKey))
                   .chain(user -> devices.persist(newDevice(user, cleanName, publicKey)))
                   .call(device -> audit.record(AuditLog.Actor.user(userId), userId, REGISTERED,
@@ -80,8 +79,7 @@ public class DeviceKeys implements DeviceSignatures {
     return Panache.withSession(
         () ->
             users
-                .findById(userId)
-                .map(DeviceKeys::requireActive)
+                .findActive(userId)
                 .chain(user -> devices.listForUser(userId)
                     .map(rows -> rows.stream().map(row -> view(user, row)).toList())));
   }
@@ -181,17 +179,6 @@ public class DeviceKeys implements DeviceSignatures {
           "name must be 1 to " + MAX_NAME + " printable characters", "INVALID_DEVICE_NAME");
     }
     return clean;
-  }
-
-  private Uni<User> lockActiveUser(UUID userId) {
-    return users.findById(userId, LockModeType.PESSIMISTIC_WRITE).map(DeviceKeys::requireActive);
-  }
-
-  private static User requireActive(User user) {
-    if (user == null || !user.isActive()) {
-      throw ApiException.notFound("No such user", "USER_NOT_FOUND");
-    }
-    return user;
   }
 
   static ApiException notFound() {

@@ -17,7 +17,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
-import jakarta.persistence.LockModeType;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -136,12 +135,7 @@ public class PrivacyService {
     return Panache.withTransaction(
         () ->
             users
-                .findById(userId, LockModeType.PESSIMISTIC_WRITE)
-                .invoke(user -> {
-                  if (user == null || !user.isActive()) {
-                    throw ApiException.notFound("No such user", "USER_NOT_FOUND");
-                  }
-                })
+                .lockActive(userId)
                 .call(() -> eraseSections(userId))
                 .call(() -> refreshTokens.revokeAllForUser(userId, now))
                 .call(() -> AuditEvent.update("ip = null, userAgent = null where subjectUserId = ?1", userId))

@@ -12,7 +12,6 @@ import io.farthing.auth.security.Lockout;
 import io.farthing.auth.token.TokenIssuer;
 import io.farthing.auth.user.User;
 import io.farthing.auth.user.UserRepository;
-import io.farthing.auth.user.UserService;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -53,7 +52,6 @@ public class StepUpService {
   private final ChallengeRepository challenges;
   private final StepUpTokenRepository tokens;
   private final UserRepository users;
-  private final UserService userService;
   private final SecondFactors secondFactors;
   private final DeviceSignatures devices;
   private final TokenIssuer issuer;
@@ -65,7 +63,6 @@ public class StepUpService {
       ChallengeRepository challenges,
       StepUpTokenRepository tokens,
       UserRepository users,
-      UserService userService,
       SecondFactors secondFactors,
       DeviceSignatures devices,
       TokenIssuer issuer,
@@ -75,7 +72,6 @@ public class StepUpService {
     this.challenges = challenges;
     this.tokens = tokens;
     this.users = users;
-    this.userService = userService;
     this.secondFactors = secondFactors;
     this.devices = devices;
     this.issuer = issuer;
@@ -267,7 +263,7 @@ public class StepUpService {
   }
 
   private Uni<User> activeUser(UUID userId) {
-    return userService.requireActive(userId).invoke(lockout::ensureNotLocked);
+    return users.findActive(userId).invoke(lockout::ensureNotLocked);
   }
 
   private static void ensureAnswerable(Challenge challenge, Proof proof, Instant now) {

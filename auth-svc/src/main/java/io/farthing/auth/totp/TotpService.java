@@ -15,7 +15,6 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -95,11 +94,11 @@ public class TotpService {
   public Uni<Enrolment> enrol(UUID userId, String password, Origin origin) {
     String secret = Base32.encode(Totp.newSecret());
     return audited(ENROLMENT_STARTED, userId, origin, () ->
-        Panache.withSession(() -> activeUser(userId))
+        Panache.withSession(() -> users.findActive(userId))
             .call(user -> reauthentication.require(user, Reauthentication.Proof.of(null, password), origin))
             .chain(() -> Panache.withTransaction(
                 () ->
-                    lockActiveUser(userId)
+                    users.lockActive(userId)
                         .call(user -> credentials.findById(userId).chain(existing ->
                             savePending(user, existing, secret)))
                         .call(() -> audit.record(AuditLog.Actor.user(userId), userId,
@@ -111,7 +110,7 @@ public class TotpService {
   public Uni<byte[]> pendingQrPng(UUID userId) {
     return Panache.withSession(
             () ->
-                activeUser(userId)
+                users.findActive(userId)
                     .chain(user -> credentials.findById(userId).map(credential -> {
                       if (credential == null || credential.isEnabled()) {
                         throw ApiException.notFound(
@@ -129,7 +128,7 @@ public class TotpService {
     return audited(ENABLED, userId, origin, () ->
         Panache.withTransaction(
             () ->
-                lockActiveUser(userId)
+                users.lockActive(userId)
                     .chain(user -> credentials.findById(userId).map(credential ->
                         enable(user, credential, typed, now)))
                     .chain(() -> replaceRecoveryCodes(userId, now))
@@ -148,7 +147,7 @@ public class TotpService {
           .call(user -> reauthentication.require(user, proof, origin))
           .chain(() -> Panache.withTransaction(
               () ->
-                  lockActiveUser(userId)
+                  users.lockActive(userId)
                       .call(() -> credentials.deleteForUser(userId))
                       .call(() -> recoveryCodes.deleteForUser(userId))
                       .call(() -> tickets.deleteForUser(userId))
@@ -167,7 +166,7 @@ public class TotpService {
           .call(user -> reauthentication.require(user, proof, origin))
           .chain(() -> Panache.withTransaction(
               () ->
-                  lockActiveUser(userId)
+                  users.lockActive(userId)
                       .call(() -> requireEnabled(userId))
                       .chain(() -> replaceRecoveryCodes(userId, now))
                       .call(() -> audit.record(AuditLog.Actor.user(userId), userId,
@@ -237,7 +236,7 @@ public class TotpService {
   }
 
   private Uni<User> userWithTotpEnabled(UUID userId) {
-    return Panache.withSession(() -> activeUser(userId).call(() -> requireEnabled(userId)));
+    return Panache.withSession(() -> users.findActive(userId).call(() -> requireEnabled(userId)));
   }
 
   private Uni<Void> requireEnabled(UUID userId) {
@@ -246,21 +245,6 @@ public class TotpService {
         throw ApiException.precondition("TOTP is not enabled", "TOTP_NOT_ENABLED");
       }
     }).replaceWithVoid();
-  }
-
-  private Uni<User> lockActiveUser(UUID userId) {
-    return users.findById(userId, LockModeType.PESSIMISTIC_WRITE).map(TotpService::requireActive);
-  }
-
-  private Uni<User> activeUser(UUID userId) {
-    return users.findById(userId).map(TotpService::requireActive);
-  }
-
-  private static User requireActive(User user) {
-    if (user == null || !user.isActive()) {
-      throw ApiException.notFound("No such user", "USER_NOT_FOUND");
-    }
-    return user;
   }
 
   private Enrolment enrolment(User user, String secret) {

@@ -163,15 +163,7 @@ public class UserService {
 
   /** The user, if it exists and is not erased; NOT_FOUND otherwise. Needs an open session. */
   public Uni<User> requireActive(UUID userId) {
-    return users
-        .findById(userId)
-        .map(
-            user -> {
-              if (user == null || !user.isActive()) {
-                throw ApiException.notFound("No such user", "USER_NOT_FOUND");
-              }
-              return user;
-            });
+    return users.findActive(userId);
   }
 
   public Profile profileOf(User user) {
