@@ -2,9 +2,8 @@ package io.farthing.auth.client;
 
 import static io.farthing.auth.support.AccountsFixtures.aClient;
 import static io.farthing.auth.support.AccountsFixtures.anAdminToken;
-import static io.farthing.auth.support.AccountsFixtures.claims;
+import static io.farthing.auth.support.Api.claims;
 import static io.farthing.auth.support.AccountsFixtures.createClient;
-import static io.farthing.auth.support.AccountsFixtures.resetRateLimits;
 import static io.farthing.auth.support.AccountsFixtures.tokenRequest;
 import static io.farthing.auth.support.Api.as;
 import static io.farthing.auth.support.Api.json;
@@ -12,7 +11,6 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
-import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
@@ -38,7 +36,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -48,11 +45,6 @@ class ClientCredentialsTest {
   private static final String CLIENT_CREDENTIALS = "client_credentials";
 
   @Inject RedisDataSource redis;
-
-  @BeforeEach
-  void freshRateLimits() {
-    resetRateLimits();
-  }
 
   @Test
   void adminCreatesAClientWhoseSecretIsShownOnceAndStoredOnlyAsItsDigest() {

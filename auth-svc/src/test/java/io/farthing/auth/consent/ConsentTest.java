@@ -4,9 +4,8 @@ import static io.farthing.auth.support.AccountsFixtures.aClient;
 import static io.farthing.auth.support.AccountsFixtures.anAdminToken;
 import static io.farthing.auth.support.AccountsFixtures.internalToken;
 import static io.farthing.auth.support.AccountsFixtures.partnerToken;
-import static io.farthing.auth.support.AccountsFixtures.reasonOf;
-import static io.farthing.auth.support.AccountsFixtures.resetRateLimits;
-import static io.farthing.auth.support.AccountsFixtures.withBearer;
+import static io.farthing.auth.support.Grpc.reason;
+import static io.farthing.auth.support.Grpc.withToken;
 import static io.farthing.auth.support.Api.as;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -53,8 +52,7 @@ class ConsentTest {
   private String admin;
 
   @BeforeEach
-  void freshRateLimitsAndAnAdministrator() {
-    resetRateLimits();
+  void anAdministrator() {
     admin = anAdminToken();
   }
 
@@ -303,13 +301,13 @@ class ConsentTest {
 
   private void assertInvalid(String reason, CheckConsentRequest request) {
     StatusRuntimeException failure = assertThrows(StatusRuntimeException.class,
-        () -> withBearer(grpc, internalToken(issuer)).checkConsent(request));
+        () -> withToken(grpc, internalToken(issuer)).checkConsent(request));
     assertEquals(Status.Code.INVALID_ARGUMENT, failure.getStatus().getCode());
-    assertEquals(reason, reasonOf(failure));
+    assertEquals(reason, reason(failure));
   }
 
   private CheckConsentResponse check(String userId, String partnerId, long amountMinor, String currency) {
-    return withBearer(grpc, internalToken(issuer)).checkConsent(request(userId, partnerId, amountMinor, currency));
+    return withToken(grpc, internalToken(issuer)).checkConsent(request(userId, partnerId, amountMinor, currency));
   }
 
   private static CheckConsentRequest request(String userId, String partnerId, long amountMinor, String currency) {

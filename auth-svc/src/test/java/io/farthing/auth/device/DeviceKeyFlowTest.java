@@ -4,11 +4,10 @@ import static io.farthing.auth.support.Api.aUser;
 import static io.farthing.auth.support.Api.as;
 import static io.farthing.auth.support.Api.json;
 import static io.farthing.auth.support.SecondFactorFixtures.accessTokenFor;
-import static io.farthing.auth.support.SecondFactorFixtures.await;
+import static io.farthing.auth.support.Sql.await;
 import static io.farthing.auth.support.SecondFactorFixtures.auditCount;
-import static io.farthing.auth.support.SecondFactorFixtures.claims;
+import static io.farthing.auth.support.Api.claims;
 import static io.farthing.auth.support.SecondFactorFixtures.redisValue;
-import static io.farthing.auth.support.SecondFactorFixtures.resetRateLimits;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasKey;
@@ -36,7 +35,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -47,11 +45,6 @@ class DeviceKeyFlowTest {
 
   /** A user with one registered device whose private key the test holds. */
   private record Owner(Api.TestUser user, String token, String deviceId, KeyPair keys) {}
-
-  @BeforeEach
-  void freshRateLimitWindows() {
-    resetRateLimits();
-  }
 
   @Test
   void registeredDeviceSignsInWithItsKey() throws Exception {

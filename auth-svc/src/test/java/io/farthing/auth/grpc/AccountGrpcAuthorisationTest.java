@@ -3,9 +3,8 @@ package io.farthing.auth.grpc;
 import static io.farthing.auth.support.AccountsFixtures.aClient;
 import static io.farthing.auth.support.AccountsFixtures.anAdminToken;
 import static io.farthing.auth.support.AccountsFixtures.partnerToken;
-import static io.farthing.auth.support.AccountsFixtures.reasonOf;
-import static io.farthing.auth.support.AccountsFixtures.resetRateLimits;
-import static io.farthing.auth.support.AccountsFixtures.withBearer;
+import static io.farthing.auth.support.Grpc.reason;
+import static io.farthing.auth.support.Grpc.withToken;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -26,7 +25,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,11 +37,6 @@ import org.junit.jupiter.api.Test;
 class AccountGrpcAuthorisationTest {
 
   @GrpcClient("auth") AuthGrpc.AuthBlockingStub grpc;
-
-  @BeforeEach
-  void freshRateLimits() {
-    resetRateLimits();
-  }
 
   /** Each account RPC, called with a syntactically valid request. */
   private static List<Consumer<AuthGrpc.AuthBlockingStub>> accountRpcs(String userId) {
@@ -70,9 +63,9 @@ class AccountGrpcAuthorisationTest {
     String tampered = genuine.substring(0, genuine.length() - 4) + "AAAA";
     for (var rpc : accountRpcs(Api.aUser().id())) {
       assertRefused(Status.Code.UNAUTHENTICATED, "UNAUTHENTICATED",
-          () -> rpc.accept(withBearer(grpc, "not-a-jwt")));
+          () -> rpc.accept(withToken(grpc, "not-a-jwt")));
       assertRefused(Status.Code.UNAUTHENTICATED, "UNAUTHENTICATED",
-          () -> rpc.accept(withBearer(grpc, tampered)));
+          () -> rpc.accept(withToken(grpc, tampered)));
     }
   }
 
@@ -81,7 +74,7 @@ class AccountGrpcAuthorisationTest {
     Api.TestUser person = Api.aUser();
     String token = Api.signIn(person).accessToken();
     for (var rpc : accountRpcs(person.id())) {
-      assertRefused(Status.Code.PERMISSION_DENIED, "FORBIDDEN", () -> rpc.accept(withBearer(grpc, token)));
+      assertRefused(Status.Code.PERMISSION_DENIED, "FORBIDDEN", () -> rpc.accept(withToken(grpc, token)));
     }
   }
 
@@ -89,7 +82,7 @@ class AccountGrpcAuthorisationTest {
   void aPartnerTokenWithoutAuthInternalIsPermissionDenied() {
     String token = partnerToken(aClient(anAdminToken(), "payments:charge", "payments:read", "payments:refund"));
     for (var rpc : accountRpcs(Api.aUser().id())) {
-      assertRefused(Status.Code.PERMISSION_DENIED, "FORBIDDEN", () -> rpc.accept(withBearer(grpc, token)));
+      assertRefused(Status.Code.PERMISSION_DENIED, "FORBIDDEN", () -> rpc.accept(withToken(grpc, token)));
     }
   }
 
@@ -97,13 +90,13 @@ class AccountGrpcAuthorisationTest {
   void anInternalClientsTokenFromTheTokenEndpointIsServed() {
     String token = partnerToken(aClient(anAdminToken(), "auth:internal"));
     Api.TestUser person = Api.aUser();
-    User user = withBearer(grpc, token).getUser(GetUserRequest.newBuilder().setUserId(person.id()).build());
+    User user = withToken(grpc, token).getUser(GetUserRequest.newBuilder().setUserId(person.id()).build());
     assertEquals(UserStatus.USER_STATUS_ACTIVE, user.getStatus());
   }
 
   private static void assertRefused(Status.Code code, String reason, Runnable call) {
     StatusRuntimeException failure = assertThrows(StatusRuntimeException.class, call::run);
     assertEquals(code, failure.getStatus().getCode());
-    assertEquals(reason, reasonOf(failure));
+    assertEquals(reason, reason(failure));
   }
 }

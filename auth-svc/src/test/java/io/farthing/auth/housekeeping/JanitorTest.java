@@ -5,7 +5,7 @@ import static io.farthing.auth.support.Api.signIn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.farthing.auth.support.Api;
-import io.farthing.auth.support.Db;
+import io.farthing.auth.support.Sql;
 import io.farthing.auth.support.LocalPostgres;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -24,7 +24,7 @@ class JanitorTest {
     Api.TestUser live = aUser();
     signIn(stale);
     signIn(live);
-    Db.execute("update refresh_tokens set expires_at = now() - interval '8 days' where user_id = '" + stale.id() + "'");
+    Sql.update("update refresh_tokens set expires_at = now() - interval '8 days' where user_id = '" + stale.id() + "'");
 
     VertxContextSupport.subscribeAndAwait(() -> janitor.purgeDeadCredentials());
 
@@ -33,6 +33,6 @@ class JanitorTest {
   }
 
   private static long count(String userId) {
-    return ((Number) Db.scalar("select count(*) from refresh_tokens where user_id = '" + userId + "'")).longValue();
+    return ((Number) Sql.row("select count(*) from refresh_tokens where user_id = '" + userId + "'")[0]).longValue();
   }
 }

@@ -3,8 +3,7 @@ package io.farthing.auth.privacy;
 import static io.farthing.auth.support.AccountsFixtures.aClient;
 import static io.farthing.auth.support.AccountsFixtures.anAdminToken;
 import static io.farthing.auth.support.AccountsFixtures.internalToken;
-import static io.farthing.auth.support.AccountsFixtures.resetRateLimits;
-import static io.farthing.auth.support.AccountsFixtures.withBearer;
+import static io.farthing.auth.support.Grpc.withToken;
 import static io.farthing.auth.support.Api.as;
 import static io.farthing.auth.support.Api.json;
 import static org.hamcrest.Matchers.equalTo;
@@ -36,7 +35,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -47,11 +45,6 @@ class PrivacyTest {
   @GrpcClient("auth") AuthGrpc.AuthBlockingStub grpc;
   @Inject TokenIssuer issuer;
   @Inject ErasureProbe probe;
-
-  @BeforeEach
-  void freshRateLimits() {
-    resetRateLimits();
-  }
 
   @Test
   void exportHoldsProfileSessionsConsentsAndAuditButNoSecrets() {
@@ -182,7 +175,7 @@ class PrivacyTest {
     as(tokens.accessToken()).body(Map.of("password", person.password())).post("/v1/me/erase").then()
         .statusCode(404).body("type", equalTo(userNotFound));
 
-    AuthGrpc.AuthBlockingStub internal = withBearer(grpc, internalToken(issuer));
+    AuthGrpc.AuthBlockingStub internal = withToken(grpc, internalToken(issuer));
     assertEquals(UserStatus.USER_STATUS_ERASED,
         internal.getUser(GetUserRequest.newBuilder().setUserId(person.id()).build()).getStatus());
     assertEquals("USER_NOT_ACTIVE", internal.checkConsent(CheckConsentRequest.newBuilder()

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.farthing.auth.support.Api;
-import io.farthing.auth.support.Db;
+import io.farthing.auth.support.Sql;
 import io.farthing.auth.support.LocalPostgres;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -77,7 +77,7 @@ class LockoutTest {
     Api.json().body(java.util.Map.of("refreshToken", owner.refreshToken())).post("/v1/auth/refresh")
         .then().statusCode(423).body("reason", equalTo("ACCOUNT_LOCKED"));
     // ...so once the lock has passed, the owner's session carries on.
-    Db.execute("update users set locked_until = now() - interval '1 second' where id = '" + user.id() + "'");
+    Sql.update("update users set locked_until = now() - interval '1 second' where id = '" + user.id() + "'");
     Api.json().body(java.util.Map.of("refreshToken", owner.refreshToken())).post("/v1/auth/refresh")
         .then().statusCode(200);
   }
@@ -104,6 +104,6 @@ class LockoutTest {
   }
 
   private static long count(String sql) {
-    return ((Number) Db.scalar(sql)).longValue();
+    return ((Number) Sql.row(sql)[0]).longValue();
   }
 }

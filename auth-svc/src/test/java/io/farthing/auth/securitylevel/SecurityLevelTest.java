@@ -1,9 +1,8 @@
 package io.farthing.auth.securitylevel;
 
 import static io.farthing.auth.support.AccountsFixtures.internalToken;
-import static io.farthing.auth.support.AccountsFixtures.reasonOf;
-import static io.farthing.auth.support.AccountsFixtures.resetRateLimits;
-import static io.farthing.auth.support.AccountsFixtures.withBearer;
+import static io.farthing.auth.support.Grpc.reason;
+import static io.farthing.auth.support.Grpc.withToken;
 import static io.farthing.auth.support.Api.as;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
@@ -41,7 +40,6 @@ import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -52,11 +50,6 @@ class SecurityLevelTest {
 
   @GrpcClient("auth") AuthGrpc.AuthBlockingStub grpc;
   @Inject TokenIssuer issuer;
-
-  @BeforeEach
-  void freshRateLimits() {
-    resetRateLimits();
-  }
 
   @Test
   void newUsersAreStandardWithoutAThreshold() {
@@ -197,7 +190,7 @@ class SecurityLevelTest {
     StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class, () -> internal()
         .getSecurityLevel(GetSecurityLevelRequest.newBuilder().setUserId(UUID.randomUUID().toString()).build()));
     assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
-    assertEquals("USER_NOT_FOUND", reasonOf(unknown));
+    assertEquals("USER_NOT_FOUND", reason(unknown));
 
     StatusRuntimeException malformed = assertThrows(StatusRuntimeException.class, () -> internal()
         .getSecurityLevel(GetSecurityLevelRequest.newBuilder().setUserId("42").build()));
@@ -255,11 +248,11 @@ class SecurityLevelTest {
     StatusRuntimeException failure = assertThrows(StatusRuntimeException.class, () -> internal()
         .getUser(GetUserRequest.newBuilder().setUserId(UUID.randomUUID().toString()).build()));
     assertEquals(Status.Code.NOT_FOUND, failure.getStatus().getCode());
-    assertEquals("USER_NOT_FOUND", reasonOf(failure));
+    assertEquals("USER_NOT_FOUND", reason(failure));
   }
 
   private AuthGrpc.AuthBlockingStub internal() {
-    return withBearer(grpc, internalToken(issuer));
+    return withToken(grpc, internalToken(issuer));
   }
 
   private static String signedIn() {

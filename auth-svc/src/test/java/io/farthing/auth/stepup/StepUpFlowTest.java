@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import io.farthing.auth.common.Scopes;
 import io.farthing.auth.support.Api;
-import io.farthing.auth.support.Db;
+import io.farthing.auth.support.Sql;
 import io.farthing.auth.support.Grpc;
 import io.farthing.auth.support.LocalPostgres;
 import io.farthing.auth.token.TokenIssuer;
@@ -202,7 +202,7 @@ class StepUpFlowTest {
   void anExpiredChallengeIsRefused() {
     TotpUser alice = totpUser();
     Challenge challenge = await(payments.createChallenge(request(alice.user().id(), "charge:" + UUID.randomUUID())));
-    Db.execute("update challenges set expires_at = now() - interval '1 second' where id = '" + challenge.getChallengeId() + "'");
+    Sql.update("update challenges set expires_at = now() - interval '1 second' where id = '" + challenge.getChallengeId() + "'");
 
     Throwable late = assertThrows(Throwable.class, () -> await(partnerApp.verifyChallenge(totp(challenge, alice.nextCode()))));
     assertEquals("CHALLENGE_EXPIRED", Grpc.reason(late));
@@ -243,7 +243,7 @@ class StepUpFlowTest {
     as(alice.token()).body(Map.of("method", "device_key", "deviceId", UUID.randomUUID().toString(), "signature", "%%%"))
         .post(path).then().statusCode(400).body("reason", equalTo("INVALID_SIGNATURE_ENCODING"));
     as(alice.token()).get("/v1/me/challenges/not-an-id").then().statusCode(400).body("reason", equalTo("INVALID_ID"));
-    assertEquals(0L, ((Number) Db.scalar("select failed_attempts from challenges where id = '" + challenge.getChallengeId() + "'")).longValue());
+    assertEquals(0L, ((Number) Sql.row("select failed_attempts from challenges where id = '" + challenge.getChallengeId() + "'")[0]).longValue());
   }
 
   @Test

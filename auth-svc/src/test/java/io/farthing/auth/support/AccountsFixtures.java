@@ -4,16 +4,7 @@ import static io.farthing.auth.support.Api.as;
 import static io.restassured.RestAssured.given;
 
 import io.farthing.auth.token.TokenIssuer;
-import io.farthing.proto.auth.v1.AuthGrpc;
-import io.grpc.Metadata;
-import io.grpc.stub.MetadataUtils;
-import io.quarkus.arc.Arc;
-import io.quarkus.redis.datasource.RedisDataSource;
-import io.quarkus.vertx.VertxContextSupport;
-import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,19 +15,6 @@ public final class AccountsFixtures {
   private AccountsFixtures() {}
 
   public record Client(String clientId, String clientSecret) {}
-
-  /**
-   * Every test calls from 127.0.0.1 and so shares the per-IP rate-limit windows (30 sign-ins a
-   * minute); each test starts with fresh windows instead of depending on what ran before it.
-   * Only this test Redis database (FARTHING_TEST_REDIS_DB) is touched.
-   */
-  public static void resetRateLimits() {
-    RedisDataSource redis = Arc.container().instance(RedisDataSource.class).get();
-    List<String> keys = redis.key().keys("auth:rl:*");
-    if (!keys.isEmpty()) {
-      redis.key().del(keys.toArray(String[]::new));
-    }
-  }
 
   /** A fresh administrator: registered, promoted in the database, then signed in again. */
   public static String anAdminToken() {
@@ -76,46 +54,7 @@ public final class AccountsFixtures {
 
   /** A token with scope auth:internal, as payments-svc would hold. */
   public static String internalToken(TokenIssuer issuer) {
-    return await(() -> issuer.partnerAccessToken("test-internal", Set.of("auth:internal"))).token();
+    return Sql.await(() -> issuer.partnerAccessToken("test-internal", Set.of("auth:internal"))).token();
   }
 
-  public static AuthGrpc.AuthBlockingStub withBearer(AuthGrpc.AuthBlockingStub stub, String token) {
-    Metadata headers = new Metadata();
-    headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
-  }
-
-  /** The google.rpc.ErrorInfo reason a gRPC error carries, or null. */
-  public static String reasonOf(io.grpc.StatusRuntimeException failure) {
-    com.google.rpc.Status status = io.grpc.protobuf.StatusProto.fromThrowable(failure);
-    if (status == null) {
-      return null;
-    }
-    for (com.google.protobuf.Any detail : status.getDetailsList()) {
-      if (detail.is(com.google.rpc.ErrorInfo.class)) {
-        try {
-          return detail.unpack(com.google.rpc.ErrorInfo.class).getReason();
-        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-          throw new AssertionError(e);
-        }
-      }
-    }
-    return null;
-  }
-
-  /** The claims of a JWT, read without verifying it (the service under test verified it). */
-  public static JsonPath claims(String jwt) {
-    String payload = jwt.split("\\.")[1];
-    return JsonPath.from(new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8));
-  }
-
-  private static <T> T await(java.util.function.Supplier<io.smallrye.mutiny.Uni<T>> work) {
-    try {
-      return VertxContextSupport.subscribeAndAwait(work);
-    } catch (RuntimeException | Error e) {
-      throw e;
-    } catch (Throwable e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

@@ -3,8 +3,11 @@ package io.farthing.auth.support;
 import static io.restassured.RestAssured.given;
 
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 
@@ -44,6 +47,12 @@ public final class Api {
     Response response = login(user.email(), user.password());
     response.then().statusCode(200);
     return new Tokens(response.path("accessToken"), response.path("refreshToken"));
+  }
+
+  /** The claims of a JWT, read without verifying it (the service under test verified it). */
+  public static JsonPath claims(String jwt) {
+    String payload = jwt.split("\\.")[1];
+    return JsonPath.from(new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8));
   }
 
   public static RequestSpecification json() {

@@ -5,7 +5,8 @@ import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
-import io.quarkus.grpc.GrpcClientUtils;
+import io.grpc.stub.AbstractStub;
+import io.grpc.stub.MetadataUtils;
 
 /** Helpers for calling auth-svc's gRPC API as a given caller and reading its errors. */
 public final class Grpc {
@@ -14,10 +15,11 @@ public final class Grpc {
 
   private Grpc() {}
 
-  public static <T> T withToken(T stub, String token) {
+  /** The stub (blocking or Mutiny) sending {@code Authorization: Bearer <token>} on every call. */
+  public static <T extends AbstractStub<T>> T withToken(T stub, String token) {
     Metadata headers = new Metadata();
     headers.put(AUTHORIZATION, "Bearer " + token);
-    return GrpcClientUtils.attachHeaders(stub, headers);
+    return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
   }
 
   public static Status.Code code(Throwable failure) {

@@ -60,7 +60,8 @@ public final class Sql {
                         })));
   }
 
-  private static <T> T await(java.util.function.Supplier<io.smallrye.mutiny.Uni<T>> work) {
+  /** Runs reactive work on a Vert.x context and waits for it: for arranging and checking. */
+  public static <T> T await(java.util.function.Supplier<io.smallrye.mutiny.Uni<T>> work) {
     try {
       return VertxContextSupport.subscribeAndAwait(work);
     } catch (RuntimeException | Error e) {

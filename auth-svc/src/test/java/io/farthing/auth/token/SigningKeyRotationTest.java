@@ -10,8 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.farthing.auth.support.AccountsFixtures;
 import io.farthing.auth.support.Api;
-import io.farthing.auth.support.Db;
+import io.farthing.auth.support.Sql;
 import io.farthing.auth.support.LocalPostgres;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -85,7 +86,7 @@ class SigningKeyRotationTest {
 
     activateNow(first);
     assertTrue(publishedKids().contains(oldKid));
-    Db.execute("update signing_keys set publish_until = now() - interval '1 second' where kid = '" + oldKid + "'");
+    Sql.update("update signing_keys set publish_until = now() - interval '1 second' where kid = '" + oldKid + "'");
     assertFalse(publishedKids().contains(oldKid));
   }
 
@@ -102,8 +103,8 @@ class SigningKeyRotationTest {
 
   /** Moves a pending key's activation to now, as if publish-ahead had elapsed. */
   private void activateNow(String kid) {
-    Db.execute("update signing_keys set retired_at = now() where retired_at > now()");
-    Db.execute("update signing_keys set activates_at = now() - interval '1 second' where kid = '" + kid + "'");
+    Sql.update("update signing_keys set retired_at = now() where retired_at > now()");
+    Sql.update("update signing_keys set activates_at = now() - interval '1 second' where kid = '" + kid + "'");
     signingKeys.reload();
   }
 
@@ -112,9 +113,7 @@ class SigningKeyRotationTest {
   }
 
   private static String adminToken() {
-    Api.TestUser admin = aUser();
-    Db.promoteToAdmin(admin.id());
-    return signIn(admin).accessToken();
+    return AccountsFixtures.anAdminToken();
   }
 
   private static String kidOf(String jwt) {

@@ -6,12 +6,10 @@ import static io.farthing.auth.support.Api.json;
 import static io.farthing.auth.support.Api.login;
 import static io.farthing.auth.support.SecondFactorFixtures.accessTokenFor;
 import static io.farthing.auth.support.SecondFactorFixtures.auditCount;
-import static io.farthing.auth.support.SecondFactorFixtures.claims;
+import static io.farthing.auth.support.Api.claims;
 import static io.farthing.auth.support.SecondFactorFixtures.flushTestRedisDatabase;
-import static io.farthing.auth.support.SecondFactorFixtures.resetRateLimits;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.contains;
-import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.matchesPattern;
@@ -32,7 +30,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -59,11 +56,6 @@ class TotpFlowTest {
         }
       }
     }
-  }
-
-  @BeforeEach
-  void freshRateLimitWindows() {
-    resetRateLimits();
   }
 
   @Test
