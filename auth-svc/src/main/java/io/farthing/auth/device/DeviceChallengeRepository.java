@@ -22,7 +22,4 @@ public class DeviceChallengeRepository implements PanacheRepositoryBase<DeviceCh
         .map(rows -> rows == 1);
   }
 
-  public Uni<Long> deleteExpiredBefore(Instant cutoff) {
-    return delete("expiresAt < ?1", cutoff);
-  }
 }

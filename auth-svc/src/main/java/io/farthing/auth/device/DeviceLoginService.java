@@ -13,7 +13,6 @@ import io.farthing.auth.user.User;
 import io.farthing.auth.user.UserRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.annotations.RegisterForReflection;
-import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -35,7 +34,6 @@ public class DeviceLoginService {
   private static final String NONCE_PREFIX = "fdn_";
   /** Longer than any nonce we issue; bounds what is hashed. */
   private static final int MAX_NONCE = 128;
-  private static final Duration KEEP_AFTER_EXPIRY = Duration.ofHours(1);
 
   @RegisterForReflection
   public record Nonce(String nonce, Instant expiresAt) {}
@@ -167,12 +165,5 @@ public class DeviceLoginService {
     challenge.createdAt = now;
     challenge.expiresAt = now.plus(NONCE_TTL);
     return challenge;
-  }
-
-  @Scheduled(every = "10m", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-  Uni<Void> purgeExpired() {
-    return Panache.withTransaction(
-            () -> challenges.deleteExpiredBefore(Instant.now().minus(KEEP_AFTER_EXPIRY)))
-        .replaceWithVoid();
   }
 }

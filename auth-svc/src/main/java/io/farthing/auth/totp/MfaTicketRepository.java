@@ -24,7 +24,4 @@ public class MfaTicketRepository implements PanacheRepositoryBase<MfaTicket, UUI
     return delete("userId", userId);
   }
 
-  public Uni<Long> deleteExpiredBefore(Instant cutoff) {
-    return delete("expiresAt < ?1", cutoff);
-  }
 }

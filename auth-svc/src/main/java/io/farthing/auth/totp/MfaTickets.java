@@ -7,7 +7,6 @@ import io.farthing.auth.crypto.Secrets;
 import io.farthing.auth.session.SessionService;
 import io.farthing.auth.user.User;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -25,7 +24,6 @@ public class MfaTickets {
   static final List<String> METHODS = List.of("totp", "recovery_code");
   private static final String PREFIX = "fmt_";
   /** Spent and expired tickets are kept a little, for investigations, then deleted. */
-  private static final Duration KEEP_AFTER_EXPIRY = Duration.ofHours(1);
 
   private final MfaTicketRepository tickets;
   private final AuditLog audit;
@@ -51,12 +49,5 @@ public class MfaTickets {
                     .call(() -> audit.record(AuditLog.Actor.ANONYMOUS, user.id, MFA_REQUIRED,
                         AuditLog.Outcome.SUCCESS, origin, "password accepted")))
         .replaceWith(new SessionService.MfaRequired(token, METHODS, TTL.toSeconds()));
-  }
-
-  @Scheduled(every = "10m", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-  Uni<Void> purgeExpired() {
-    return Panache.withTransaction(
-            () -> tickets.deleteExpiredBefore(Instant.now().minus(KEEP_AFTER_EXPIRY)))
-        .replaceWithVoid();
   }
 }
