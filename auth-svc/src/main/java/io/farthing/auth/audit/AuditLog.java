@@ -1,12 +1,15 @@
 package io.farthing.auth.audit;
 
+import io.farthing.auth.common.ApiException;
 import io.farthing.auth.common.Ids;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -17,6 +20,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class AuditLog {
   private static final Logger LOG = Logger.getLogger(AuditLog.class);
+
+  private static final Set<String> WRONG_PROOFS = Set.of("INVALID_OTP", "INVALID_CREDENTIALS");
 
   private final MeterRegistry meters;
 
@@ -67,6 +72,23 @@ public class AuditLog {
         "audit action=%s outcome=%s actor=%s:%s subject=%s",
         action, outcome, actor.type(), actor.id(), subjectUserId);
     return event.persist().replaceWithVoid();
+  }
+
+  /**
+   * Runs a user's change; if it is refused ({@link ApiException}), the refusal is audited on its
+   * own, since the change's transaction rolled back. A wrong password or code is a FAILURE (an
+   * attempt that can be an attack), any other refusal DENIED; the details are the reason.
+   */
+  public <T> Uni<T> refusalsAudited(
+      String action, UUID userId, Origin origin, Supplier<Uni<? extends T>> change) {
+    return Uni.createFrom()
+        .<T>deferred(change)
+        .onFailure(ApiException.class)
+        .call(failure -> {
+          String reason = ((ApiException) failure).reason();
+          Outcome outcome = WRONG_PROOFS.contains(reason) ? Outcome.FAILURE : Outcome.DENIED;
+          return recordAlone(Actor.user(userId), userId, action, outcome, origin, reason);
+        });
   }
 
   public Uni<Void> recordAlone(

@@ -16,7 +16,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 /**
  * A user's device keys: register, list, remove, and check a device's signature (for device
@@ -59,7 +58,7 @@ public class DeviceKeys implements DeviceSignatures {
   /** Registers a device key after a fresh proof (TOTP code or password), never on the token alone. */
   public Uni<Device> register(
       UUID userId, String name, String publicKeyBase64, Reauthentication.Proof proof, Origin origin) {
-    return audited(REGISTERED, userId, origin, () -> {
+    return audit.refusalsAudited(REGISTERED, userId, origin, () -> {
       String cleanName = validName(name);
       byte[] publicKey = DevicePublicKeys.parseP256(publicKeyBase64);
       return Panache.withSession(() -> users.findActive(userId))
@@ -86,7 +85,7 @@ public class DeviceKeys implements DeviceSignatures {
 
   /** Removes the user's device; an unknown id and another user's id are both DEVICE_NOT_FOUND. */
   public Uni<Void> remove(UUID userId, UUID deviceId, Origin origin) {
-    return audited(REMOVED, userId, origin, () ->
+    return audit.refusalsAudited(REMOVED, userId, origin, () ->
         Panache.withTransaction(
             () ->
                 devices
@@ -183,14 +182,5 @@ public class DeviceKeys implements DeviceSignatures {
 
   static ApiException notFound() {
     return ApiException.notFound("No such device", DEVICE_NOT_FOUND);
-  }
-
-  /** Runs a change and, when it is refused, audits the refusal with its reason. */
-  private <T> Uni<T> audited(String action, UUID userId, Origin origin, Supplier<Uni<? extends T>> change) {
-    return Uni.createFrom()
-        .<T>deferred(change)
-        .onFailure(ApiException.class)
-        .call(failure -> audit.recordAlone(AuditLog.Actor.user(userId), userId, action,
-            AuditLog.Outcome.DENIED, origin, ((ApiException) failure).reason()));
   }
 }

@@ -20,7 +20,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 /**
  * A user's TOTP life cycle: enrol (a pending secret, its otpauth URI and QR code), confirm with
@@ -93,7 +92,7 @@ public class TotpService {
   /** Starts (or restarts) an enrolment with a fresh secret; refused while TOTP is enabled. */
   public Uni<Enrolment> enrol(UUID userId, String password, Origin origin) {
     String secret = Base32.encode(Totp.newSecret());
-    return audited(ENROLMENT_STARTED, userId, origin, () ->
+    return audit.refusalsAudited(ENROLMENT_STARTED, userId, origin, () ->
         Panache.withSession(() -> users.findActive(userId))
             .call(user -> reauthentication.require(user, Reauthentication.Proof.of(null, password), origin))
             .chain(() -> Panache.withTransaction(
@@ -125,7 +124,7 @@ public class TotpService {
   public Uni<List<String>> confirm(UUID userId, String code, Origin origin) {
     String typed = Totp.normalize(code);
     Instant now = Instant.now();
-    return audited(ENABLED, userId, origin, () ->
+    return audit.refusalsAudited(ENABLED, userId, origin, () ->
         Panache.withTransaction(
             () ->
                 users.lockActive(userId)
@@ -141,7 +140,7 @@ public class TotpService {
 
   /** Turns TOTP off after a current code or the password; failed proofs count to lock-out. */
   public Uni<Void> disable(UUID userId, String code, String password, Origin origin) {
-    return audited(DISABLED, userId, origin, () -> {
+    return audit.refusalsAudited(DISABLED, userId, origin, () -> {
       Reauthentication.Proof proof = Reauthentication.Proof.of(code, password);
       return userWithTotpEnabled(userId)
           .call(user -> reauthentication.require(user, proof, origin))
@@ -160,7 +159,7 @@ public class TotpService {
   /** Replaces every recovery code after a current TOTP code; the old ones stop working. */
   public Uni<List<String>> regenerateRecoveryCodes(UUID userId, String code, Origin origin) {
     Instant now = Instant.now();
-    return audited(RECOVERY_CODES_REGENERATED, userId, origin, () -> {
+    return audit.refusalsAudited(RECOVERY_CODES_REGENERATED, userId, origin, () -> {
       Reauthentication.Proof proof = Reauthentication.Proof.of(code, null);
       return userWithTotpEnabled(userId)
           .call(user -> reauthentication.require(user, proof, origin))
@@ -254,20 +253,5 @@ public class TotpService {
 
   private String otpauthUri(User user, String secret) {
     return OtpAuthUri.totp(ISSUER, personalData.open(user, "email", user.emailEnc), secret);
-  }
-
-  /** Runs a change and, when it is refused, audits the refusal with its reason. */
-  private <T> Uni<T> audited(String action, UUID userId, Origin origin, Supplier<Uni<? extends T>> change) {
-    return Uni.createFrom()
-        .<T>deferred(change)
-        .onFailure(ApiException.class)
-        .call(failure -> {
-          ApiException refusal = (ApiException) failure;
-          boolean wrongProof = refusal.reason().equals(INVALID_OTP)
-              || refusal.reason().equals("INVALID_CREDENTIALS");
-          return audit.recordAlone(AuditLog.Actor.user(userId), userId, action,
-              wrongProof ? AuditLog.Outcome.FAILURE : AuditLog.Outcome.DENIED, origin,
-              refusal.reason());
-        });
   }
 }
