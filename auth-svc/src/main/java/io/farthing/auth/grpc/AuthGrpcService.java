@@ -1,7 +1,6 @@
 package io.farthing.auth.grpc;
 
 import io.farthing.auth.common.Scopes;
-import io.farthing.auth.common.grpc.GrpcErrors;
 import io.farthing.proto.auth.v1.Auth;
 import io.farthing.proto.auth.v1.Challenge;
 import io.farthing.proto.auth.v1.CheckConsentRequest;
@@ -84,8 +83,11 @@ public class AuthGrpcService implements Auth {
     return guarded(() -> accounts.getUser(request));
   }
 
-  /** Runs an adapter call so that even a synchronous throw becomes a mapped gRPC status. */
+  /**
+   * Defers the adapter call so a synchronous throw (a malformed id) fails the Uni like any other
+   * refusal; GrpcExceptionHandler then maps every failure to its status, in one place.
+   */
   private static <T> Uni<T> guarded(java.util.function.Supplier<Uni<? extends T>> call) {
-    return Uni.createFrom().<T>deferred(call).onFailure().transform(GrpcErrors::toStatus);
+    return Uni.createFrom().<T>deferred(call);
   }
 }
