@@ -1,7 +1,7 @@
 package io.farthing.auth.audit;
 
-import io.farthing.auth.common.ApiException;
-import io.farthing.auth.common.Ids;
+import io.farthing.common.ApiException;
+import io.farthing.common.Ids;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;

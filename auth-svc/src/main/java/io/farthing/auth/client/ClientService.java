@@ -2,9 +2,9 @@ package io.farthing.auth.client;
 
 import io.farthing.auth.audit.AuditLog;
 import io.farthing.auth.audit.Origin;
-import io.farthing.auth.common.ApiException;
-import io.farthing.auth.common.Ids;
-import io.farthing.auth.common.Page;
+import io.farthing.common.ApiException;
+import io.farthing.common.Ids;
+import io.farthing.common.Page;
 import io.farthing.auth.common.Scopes;
 import io.farthing.auth.crypto.Secrets;
 import io.quarkus.hibernate.reactive.panache.Panache;

@@ -10,9 +10,20 @@ public final class Scopes {
   public static final String PAYMENTS_REFUND = "payments:refund";
   public static final String PAYMENTS_READ = "payments:read";
   public static final String WEBHOOKS_MANAGE = "webhooks:manage";
+  /** Internal callers of risk-svc (payments-svc): Score and GetDecision. */
+  public static final String RISK_SCORE = "risk:score";
+  /** Internal callers of risk-svc: ReportOutcome (fraud, disputes, refunds). */
+  public static final String RISK_REPORT = "risk:report";
 
   public static final Set<String> ALL =
-      Set.of(AUTH_INTERNAL, PAYMENTS_CHARGE, PAYMENTS_REFUND, PAYMENTS_READ, WEBHOOKS_MANAGE);
+      Set.of(
+          AUTH_INTERNAL,
+          PAYMENTS_CHARGE,
+          PAYMENTS_REFUND,
+          PAYMENTS_READ,
+          WEBHOOKS_MANAGE,
+          RISK_SCORE,
+          RISK_REPORT);
 
   private Scopes() {}
 }

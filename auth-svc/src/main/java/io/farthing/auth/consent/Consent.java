@@ -1,6 +1,6 @@
 package io.farthing.auth.consent;
 
-import io.farthing.auth.common.Amount;
+import io.farthing.common.Amount;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;

@@ -1,7 +1,7 @@
 package io.farthing.auth.credentials;
 
 import io.farthing.auth.audit.Origin;
-import io.farthing.auth.common.ApiException;
+import io.farthing.common.ApiException;
 import io.farthing.auth.crypto.PasswordHasher;
 import io.farthing.auth.security.Lockout;
 import io.farthing.auth.user.User;

@@ -1,6 +1,6 @@
 package io.farthing.auth.device;
 
-import io.farthing.auth.common.ApiException;
+import io.farthing.common.ApiException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.AlgorithmParameters;

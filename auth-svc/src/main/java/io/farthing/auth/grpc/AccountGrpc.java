@@ -1,8 +1,8 @@
 package io.farthing.auth.grpc;
 
-import io.farthing.auth.common.Amount;
-import io.farthing.auth.common.ApiException;
-import io.farthing.auth.common.Ids;
+import io.farthing.common.Amount;
+import io.farthing.common.ApiException;
+import io.farthing.common.Ids;
 import io.farthing.auth.consent.ConsentService;
 import io.farthing.auth.securitylevel.SecurityLevelService;
 import io.farthing.auth.securitylevel.UserStanding;

@@ -2,8 +2,8 @@ package io.farthing.auth.grpc;
 
 import com.google.protobuf.Timestamp;
 import io.farthing.auth.audit.Origin;
-import io.farthing.auth.common.ApiException;
-import io.farthing.auth.common.Ids;
+import io.farthing.common.ApiException;
+import io.farthing.common.Ids;
 import io.farthing.auth.stepup.Challenge;
 import io.farthing.auth.stepup.Proof;
 import io.farthing.auth.stepup.StepUpService;

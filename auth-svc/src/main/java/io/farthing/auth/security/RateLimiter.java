@@ -1,6 +1,6 @@
 package io.farthing.auth.security;
 
-import io.farthing.auth.common.ApiException;
+import io.farthing.common.ApiException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;

@@ -2,8 +2,8 @@ package io.farthing.auth.securitylevel;
 
 import io.farthing.auth.audit.AuditLog;
 import io.farthing.auth.audit.Origin;
-import io.farthing.auth.common.Amount;
-import io.farthing.auth.common.ApiException;
+import io.farthing.common.Amount;
+import io.farthing.common.ApiException;
 import io.farthing.auth.credentials.Reauthentication;
 import io.farthing.auth.user.User;
 import io.farthing.auth.user.UserService;

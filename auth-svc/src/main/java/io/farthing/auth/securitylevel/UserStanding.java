@@ -1,6 +1,6 @@
 package io.farthing.auth.securitylevel;
 
-import io.farthing.auth.common.ApiException;
+import io.farthing.common.ApiException;
 import io.farthing.auth.credentials.DeviceSignatures;
 import io.farthing.auth.credentials.SecondFactors;
 import io.farthing.auth.user.User;

@@ -2,9 +2,9 @@ package io.farthing.auth.stepup;
 
 import io.farthing.auth.audit.AuditLog;
 import io.farthing.auth.audit.Origin;
-import io.farthing.auth.common.Amount;
-import io.farthing.auth.common.ApiException;
-import io.farthing.auth.common.Ids;
+import io.farthing.common.Amount;
+import io.farthing.common.ApiException;
+import io.farthing.common.Ids;
 import io.farthing.auth.credentials.DeviceSignatures;
 import io.farthing.auth.credentials.SecondFactors;
 import io.farthing.auth.crypto.Secrets;

@@ -1,6 +1,6 @@
 package io.farthing.auth.stepup;
 
-import io.farthing.auth.common.ApiException;
+import io.farthing.common.ApiException;
 import io.farthing.auth.config.AuthConfig;
 import io.farthing.auth.token.SigningKeyService;
 import io.farthing.auth.token.TokenIssuer;

@@ -1,6 +1,7 @@
 package io.farthing.auth.token;
 
-import io.farthing.auth.common.Ids;
+import io.farthing.common.security.AccessTokenPrincipalFactory;
+import io.farthing.common.Ids;
 import io.farthing.auth.config.AuthConfig;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.build.Jwt;
@@ -20,7 +21,7 @@ import java.util.UUID;
 @ApplicationScoped
 public class TokenIssuer {
   /** User and partner access tokens (RFC 9068). */
-  public static final String ACCESS_TYP = "at+jwt";
+  public static final String ACCESS_TYP = AccessTokenPrincipalFactory.ACCESS_TYP;
   /** Step-up tokens: single use, bound to one purpose, never accepted as access tokens. */
   public static final String STEP_UP_TYP = "stepup+jwt";
   public static final String STEP_UP_AUDIENCE_SUFFIX = "/step-up";

@@ -2,7 +2,7 @@ package io.farthing.auth.totp;
 
 import io.farthing.auth.audit.AuditLog;
 import io.farthing.auth.audit.Origin;
-import io.farthing.auth.common.ApiException;
+import io.farthing.common.ApiException;
 import io.farthing.auth.config.AuthConfig;
 import io.farthing.auth.credentials.SecondFactors;
 import io.farthing.auth.crypto.Secrets;

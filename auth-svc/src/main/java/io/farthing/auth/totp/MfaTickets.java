@@ -2,7 +2,7 @@ package io.farthing.auth.totp;
 
 import io.farthing.auth.audit.AuditLog;
 import io.farthing.auth.audit.Origin;
-import io.farthing.auth.common.Ids;
+import io.farthing.common.Ids;
 import io.farthing.auth.crypto.Secrets;
 import io.farthing.auth.session.SessionService;
 import io.farthing.auth.user.User;

@@ -2,10 +2,10 @@ package io.farthing.auth.totp;
 
 import io.farthing.auth.audit.AuditLog;
 import io.farthing.auth.audit.Origin;
-import io.farthing.auth.common.ApiException;
+import io.farthing.common.ApiException;
 import io.farthing.auth.credentials.Reauthentication;
 import io.farthing.auth.session.RefreshTokenRepository;
-import io.farthing.auth.common.Ids;
+import io.farthing.common.Ids;
 import io.farthing.auth.crypto.PasswordHasher;
 import io.farthing.auth.security.Lockout;
 import io.farthing.auth.user.PersonalData;

@@ -1,7 +1,7 @@
 package io.farthing.auth.user;
 
 import io.farthing.auth.audit.Origin;
-import io.farthing.auth.common.ApiException;
+import io.farthing.common.ApiException;
 import io.farthing.auth.config.AuthConfig;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;

@@ -1,6 +1,6 @@
 package io.farthing.auth.user;
 
-import io.farthing.auth.common.ApiException;
+import io.farthing.common.ApiException;
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import jakarta.persistence.LockModeType;
 import io.smallrye.mutiny.Uni;

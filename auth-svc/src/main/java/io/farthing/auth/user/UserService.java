@@ -2,8 +2,8 @@ package io.farthing.auth.user;
 
 import io.farthing.auth.audit.AuditLog;
 import io.farthing.auth.audit.Origin;
-import io.farthing.auth.common.ApiException;
-import io.farthing.auth.common.Ids;
+import io.farthing.common.ApiException;
+import io.farthing.common.Ids;
 import io.farthing.auth.config.AuthConfig;
 import io.farthing.auth.credentials.Reauthentication;
 import io.farthing.auth.crypto.PasswordHasher;

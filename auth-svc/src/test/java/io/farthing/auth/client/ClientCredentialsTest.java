@@ -25,7 +25,7 @@ import io.farthing.auth.crypto.Secrets;
 import io.farthing.auth.support.AccountsFixtures.Client;
 import io.farthing.auth.support.Api;
 import io.farthing.auth.support.LocalPostgres;
-import io.farthing.auth.support.Sql;
+import io.farthing.testing.Sql;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;

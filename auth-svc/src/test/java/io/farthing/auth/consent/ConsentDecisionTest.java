@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.farthing.auth.common.Amount;
+import io.farthing.common.Amount;
 import io.farthing.auth.consent.ConsentService.Refusal;
 import java.time.Instant;
 import java.util.UUID;

@@ -4,7 +4,7 @@ import static io.farthing.auth.support.Api.aUser;
 import static io.farthing.auth.support.Api.as;
 import static io.farthing.auth.support.Api.json;
 import static io.farthing.auth.support.SecondFactorFixtures.accessTokenFor;
-import static io.farthing.auth.support.Sql.await;
+import static io.farthing.testing.Sql.await;
 import static io.farthing.auth.support.SecondFactorFixtures.auditCount;
 import static io.farthing.auth.support.Api.claims;
 import static io.farthing.auth.support.SecondFactorFixtures.redisValue;

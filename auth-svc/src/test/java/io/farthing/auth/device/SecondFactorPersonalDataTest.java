@@ -3,7 +3,7 @@ package io.farthing.auth.device;
 import static io.farthing.auth.support.Api.aUser;
 import static io.farthing.auth.support.Api.as;
 import static io.farthing.auth.support.SecondFactorFixtures.accessTokenFor;
-import static io.farthing.auth.support.Sql.await;
+import static io.farthing.testing.Sql.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertEquals;

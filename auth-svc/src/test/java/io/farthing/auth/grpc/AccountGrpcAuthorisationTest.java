@@ -3,8 +3,8 @@ package io.farthing.auth.grpc;
 import static io.farthing.auth.support.AccountsFixtures.aClient;
 import static io.farthing.auth.support.AccountsFixtures.anAdminToken;
 import static io.farthing.auth.support.AccountsFixtures.partnerToken;
-import static io.farthing.auth.support.Grpc.reason;
-import static io.farthing.auth.support.Grpc.withToken;
+import static io.farthing.testing.Grpc.reason;
+import static io.farthing.testing.Grpc.withToken;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

@@ -5,7 +5,7 @@ import static io.farthing.auth.support.Api.signIn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.farthing.auth.support.Api;
-import io.farthing.auth.support.Sql;
+import io.farthing.testing.Sql;
 import io.farthing.auth.support.LocalPostgres;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.farthing.auth.support.Api;
-import io.farthing.auth.support.Sql;
+import io.farthing.testing.Sql;
 import io.farthing.auth.support.LocalPostgres;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;

@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.farthing.auth.common.Amount;
-import io.farthing.auth.common.ApiException;
+import io.farthing.common.Amount;
+import io.farthing.common.ApiException;
 import io.farthing.auth.user.User;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,8 @@
 package io.farthing.auth.securitylevel;
 
 import static io.farthing.auth.support.AccountsFixtures.internalToken;
-import static io.farthing.auth.support.Grpc.reason;
-import static io.farthing.auth.support.Grpc.withToken;
+import static io.farthing.testing.Grpc.reason;
+import static io.farthing.testing.Grpc.withToken;
 import static io.farthing.auth.support.Api.as;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.farthing.auth.support.Api;
 import io.farthing.auth.support.LocalPostgres;
-import io.farthing.auth.support.Sql;
+import io.farthing.testing.Sql;
 import io.farthing.auth.token.TokenIssuer;
 import io.farthing.proto.auth.v1.AuthGrpc;
 import io.farthing.proto.auth.v1.GetSecurityLevelRequest;

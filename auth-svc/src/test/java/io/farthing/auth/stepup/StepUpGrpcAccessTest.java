@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.farthing.auth.common.Scopes;
 import io.farthing.auth.support.Api;
-import io.farthing.auth.support.Grpc;
+import io.farthing.testing.Grpc;
 import io.farthing.auth.support.LocalPostgres;
 import io.farthing.auth.token.TokenIssuer;
 import io.farthing.proto.auth.v1.CreateChallengeRequest;

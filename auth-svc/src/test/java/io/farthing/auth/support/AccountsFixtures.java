@@ -1,5 +1,6 @@
 package io.farthing.auth.support;
 
+import io.farthing.testing.Sql;
 import static io.farthing.auth.support.Api.as;
 import static io.restassured.RestAssured.given;
 

@@ -1,48 +1,8 @@
 package io.farthing.auth.support;
 
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.util.Map;
-
-/**
- * Makes sure the test database exists on the local PostgreSQL before Quarkus starts (no Dev
- * Services here). Flyway then cleans and migrates it.
- */
-public class LocalPostgres implements QuarkusTestResourceLifecycleManager {
-
-  @Override
-  public Map<String, String> start() {
-    String host = env("FARTHING_DB_HOST", "127.0.0.1");
-    String port = env("FARTHING_DB_PORT", "5432");
-    String user = env("FARTHING_DB_USER", "postgres");
-    String password = env("FARTHING_DB_PASSWORD", "");
-    String database = env("FARTHING_TEST_DB", "farthing_auth_test");
-    String url = "jdbc:postgresql://" + host + ":" + port + "/postgres";
-    try (Connection connection = DriverManager.getConnection(url, user, password);
-        PreparedStatement exists =
-            connection.prepareStatement("select 1 from pg_database where datname = ?")) {
-      exists.setString(1, database);
-      try (ResultSet rows = exists.executeQuery()) {
-        if (!rows.next()) {
-          connection.createStatement().execute("CREATE DATABASE \"" + database + "\"");
-        }
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(
-          "PostgreSQL is not reachable at " + host + ":" + port + " (start it: see README)", e);
-    }
-    return Map.of();
-  }
-
-  @Override
-  public void stop() {}
-
-  private static String env(String name, String fallback) {
-    String value = System.getenv(name);
-    return value == null || value.isBlank() ? fallback : value;
+/** auth-svc's test database, {@code farthing_auth_test} unless FARTHING_TEST_DB says otherwise. */
+public class LocalPostgres extends io.farthing.testing.LocalPostgres {
+  public LocalPostgres() {
+    super("farthing_auth_test");
   }
 }

@@ -1,5 +1,6 @@
 package io.farthing.auth.support;
 
+import io.farthing.testing.Sql;
 import io.farthing.auth.audit.AuditEvent;
 import io.farthing.auth.token.TokenIssuer;
 import io.quarkus.arc.Arc;

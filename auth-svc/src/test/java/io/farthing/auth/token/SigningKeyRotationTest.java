@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.farthing.auth.support.AccountsFixtures;
 import io.farthing.auth.support.Api;
-import io.farthing.auth.support.Sql;
+import io.farthing.testing.Sql;
 import io.farthing.auth.support.LocalPostgres;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;

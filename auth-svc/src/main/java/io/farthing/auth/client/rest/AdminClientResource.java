@@ -4,7 +4,7 @@ import io.farthing.auth.audit.AuditLog;
 import io.farthing.auth.audit.Origin;
 import io.farthing.auth.client.ApiClient;
 import io.farthing.auth.client.ClientService;
-import io.farthing.auth.common.Page;
+import io.farthing.common.Page;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.RolesAllowed;

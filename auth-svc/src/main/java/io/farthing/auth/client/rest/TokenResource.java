@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.farthing.auth.audit.Origin;
 import io.farthing.auth.client.ClientCredentialsGrant;
 import io.farthing.auth.client.OAuthError;
-import io.farthing.auth.common.ApiException;
+import io.farthing.common.ApiException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.PermitAll;

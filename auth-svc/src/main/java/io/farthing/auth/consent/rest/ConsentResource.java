@@ -1,10 +1,10 @@
 package io.farthing.auth.consent.rest;
 
 import io.farthing.auth.audit.Origin;
-import io.farthing.auth.common.Amount;
-import io.farthing.auth.common.Page;
-import io.farthing.auth.common.rest.Caller;
-import io.farthing.auth.common.rest.MoneyBody;
+import io.farthing.common.Amount;
+import io.farthing.common.Page;
+import io.farthing.common.rest.Caller;
+import io.farthing.common.rest.MoneyBody;
 import io.farthing.auth.consent.ConsentService;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;

@@ -1,8 +1,8 @@
 package io.farthing.auth.device.rest;
 
 import io.farthing.auth.audit.Origin;
-import io.farthing.auth.common.Ids;
-import io.farthing.auth.common.rest.Caller;
+import io.farthing.common.Ids;
+import io.farthing.common.rest.Caller;
 import io.farthing.auth.credentials.Reauthentication;
 import io.farthing.auth.device.DeviceKeys;
 import io.smallrye.mutiny.Uni;

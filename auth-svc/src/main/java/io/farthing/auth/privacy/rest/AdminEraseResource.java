@@ -1,7 +1,7 @@
 package io.farthing.auth.privacy.rest;
 
 import io.farthing.auth.audit.AuditLog;
-import io.farthing.auth.common.Ids;
+import io.farthing.common.Ids;
 import io.farthing.auth.privacy.PrivacyService;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;

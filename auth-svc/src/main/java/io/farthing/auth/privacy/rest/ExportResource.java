@@ -1,7 +1,7 @@
 package io.farthing.auth.privacy.rest;
 
 import io.farthing.auth.audit.Origin;
-import io.farthing.auth.common.rest.Caller;
+import io.farthing.common.rest.Caller;
 import io.farthing.auth.privacy.PrivacyService;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;

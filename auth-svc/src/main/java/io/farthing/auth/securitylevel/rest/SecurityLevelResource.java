@@ -1,9 +1,9 @@
 package io.farthing.auth.securitylevel.rest;
 
 import io.farthing.auth.audit.Origin;
-import io.farthing.auth.common.Amount;
-import io.farthing.auth.common.rest.Caller;
-import io.farthing.auth.common.rest.MoneyBody;
+import io.farthing.common.Amount;
+import io.farthing.common.rest.Caller;
+import io.farthing.common.rest.MoneyBody;
 import io.farthing.auth.securitylevel.SecurityLevelService;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;

@@ -1,7 +1,7 @@
 package io.farthing.auth.session.rest;
 
 import io.farthing.auth.audit.Origin;
-import io.farthing.auth.common.rest.Caller;
+import io.farthing.common.rest.Caller;
 import io.farthing.auth.session.SessionService;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;

@@ -1,9 +1,9 @@
 package io.farthing.auth.stepup.rest;
 
 import io.farthing.auth.audit.Origin;
-import io.farthing.auth.common.ApiException;
-import io.farthing.auth.common.Ids;
-import io.farthing.auth.common.rest.Caller;
+import io.farthing.common.ApiException;
+import io.farthing.common.Ids;
+import io.farthing.common.rest.Caller;
 import io.farthing.auth.stepup.Challenge;
 import io.farthing.auth.stepup.Proof;
 import io.farthing.auth.stepup.StepUpService;

@@ -1,7 +1,7 @@
 package io.farthing.auth.stepup.rest;
 
 import io.farthing.auth.audit.Origin;
-import io.farthing.auth.common.Ids;
+import io.farthing.common.Ids;
 import io.farthing.auth.common.Scopes;
 import io.farthing.auth.stepup.StepUpService;
 import io.smallrye.mutiny.Uni;

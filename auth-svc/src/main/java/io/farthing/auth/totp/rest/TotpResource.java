@@ -1,7 +1,7 @@
 package io.farthing.auth.totp.rest;
 
 import io.farthing.auth.audit.Origin;
-import io.farthing.auth.common.rest.Caller;
+import io.farthing.common.rest.Caller;
 import io.farthing.auth.totp.TotpService;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
