@@ -1,0 +1,30 @@
+package io.farthing.risk.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Set;
+
+/** How features are kept in Redis and how long reading them may take. */
+@ConfigMapping(prefix = "risk.features")
+public interface FeaturesConfig {
+
+  /**
+   * The most one Score may wait for Redis. Past it (or with Redis down) the answer is the
+   * degraded one. The caller's gRPC deadline shortens it further.
+   */
+  @WithDefault("25ms")
+  Duration timeout();
+
+  /** Merchant categories whose goods count as cash-equivalent. */
+  @WithDefault("gift_cards,vouchers,game_currency,prepaid_cards,crypto,money_transfer")
+  Set<String> cashEquivalentCategories();
+
+  /** Bound on the payments kept per user for the 24-hour windows (oldest dropped first). */
+  @WithDefault("2000")
+  int maxEventsPerUser();
+
+  /** A retry with the same request_id within this window answers the first decision. */
+  @WithDefault("PT10M")
+  Duration replayWindow();
+}
