@@ -1,0 +1,17 @@
+package io.farthing.bench;
+
+import io.farthing.bench.auth.MintTokenCommand;
+import io.farthing.bench.risk.RiskScoreCommand;
+import picocli.CommandLine.Command;
+
+/**
+ * The load generator's commands, one per API driven. Each runs open loop (a fixed arrival rate,
+ * latency measured from the intended send time) or closed loop (a fixed number of callers, to
+ * find the most the service answers), and writes a JSON report (see docs/benchmarks/).
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = "Farthing load generator.",
+    subcommands = {RiskScoreCommand.class, MintTokenCommand.class})
+public class BenchCommand {}
