@@ -26,6 +26,10 @@ public class LoadOptions {
       description = "Per-call deadline; a call past it counts as an error (default: ${DEFAULT-VALUE}).")
   public Duration deadline;
 
+  @Option(names = "--max-lag", defaultValue = "10s", converter = DurationConverter.class,
+      description = "Open loop: stop sending once this far behind schedule; the rest count as NOT_SENT (default: ${DEFAULT-VALUE}).")
+  public Duration maxLag;
+
   @Option(names = "--slo-p99", converter = DurationConverter.class,
       description = "Judge the run against this p99 (e.g. 5ms): reported as met or not.")
   public Duration sloP99;
@@ -34,6 +38,6 @@ public class LoadOptions {
   public Path out;
 
   public LoadPlan plan() {
-    return new LoadPlan(rate, concurrency, warmup, duration, deadline.plusSeconds(1));
+    return new LoadPlan(rate, concurrency, warmup, duration, deadline.plusSeconds(1), maxLag);
   }
 }

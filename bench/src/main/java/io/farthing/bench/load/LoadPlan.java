@@ -11,9 +11,21 @@ import java.time.Duration;
  *     for a free slot, and the wait counts in the latency, which is measured from the schedule)
  * @param warmup sent the same way but left out of the figures (JIT, connection pools, caches)
  * @param drainTimeout how long to wait for the answers still outstanding at the end
+ * @param maxLag open loop: once the schedule is this far behind (the service, or the generator,
+ *     cannot keep up), the run stops sending and counts the calls it did not send as errors
+ *     ({@code NOT_SENT}) instead of running on for minutes
  */
 public record LoadPlan(
-    double ratePerSecond, int concurrency, Duration warmup, Duration duration, Duration drainTimeout) {
+    double ratePerSecond,
+    int concurrency,
+    Duration warmup,
+    Duration duration,
+    Duration drainTimeout,
+    Duration maxLag) {
+
+  public LoadPlan(double ratePerSecond, int concurrency, Duration warmup, Duration duration, Duration drainTimeout) {
+    this(ratePerSecond, concurrency, warmup, duration, drainTimeout, Duration.ofSeconds(10));
+  }
 
   /** Bound on one run, so a typo cannot leave a load generator running for days. */
   public static final Duration MAX_DURATION = Duration.ofHours(2);
@@ -33,6 +45,9 @@ public record LoadPlan(
     }
     if (drainTimeout.isNegative()) {
       throw new IllegalArgumentException("drain timeout must be >= 0");
+    }
+    if (maxLag.isNegative() || maxLag.isZero()) {
+      throw new IllegalArgumentException("max lag must be > 0, was " + maxLag);
     }
   }
 

@@ -19,6 +19,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class LoadRunner {
   /** How far ahead of "now" the run starts, so that the first calls are not already late. */
   private static final long START_DELAY_NANOS = 50_000_000L;
+  /** The error code of calls an open loop gave up sending (see {@link LoadPlan#maxLag}). */
+  public static final String NOT_SENT = "NOT_SENT";
 
   private final LoadPlan plan;
   private final Target target;
@@ -31,6 +33,7 @@ public final class LoadRunner {
   private final ScheduledExecutorService timer;
   private volatile long measureStartNanos;
   private volatile long endNanos;
+  private volatile boolean gaveUp;
 
   /** What a run produced. */
   public record Outcome(
@@ -40,6 +43,7 @@ public final class LoadRunner {
       long measuredNanos,
       long slotWaits,
       boolean drained,
+      boolean gaveUp,
       long startedAtEpochMillis) {}
 
   public LoadRunner(LoadPlan plan, Target target) {
@@ -73,7 +77,7 @@ public final class LoadRunner {
       timer.awaitTermination(5, TimeUnit.SECONDS);
       measured.tick(doneAt, measureStartNanos);
       return new Outcome(
-          plan, warmup, measured, endNanos - measureStartNanos, slotWaits.get(), drained, startedAt);
+          plan, warmup, measured, endNanos - measureStartNanos, slotWaits.get(), drained, gaveUp, startedAt);
     } finally {
       timer.shutdownNow();
     }
@@ -98,6 +102,7 @@ public final class LoadRunner {
 
   private void runOpen(OpenLoopSchedule schedule) throws InterruptedException {
     long count = schedule.countBefore(endNanos);
+    long maxLagNanos = plan.maxLag().toNanos();
     for (long i = 0; i < count; i++) {
       long intended = schedule.intendedNanos(i);
       sleepUntil(intended);
@@ -106,9 +111,22 @@ public final class LoadRunner {
         slots.acquire();
       }
       long sent = System.nanoTime();
+      if (sent - intended > maxLagNanos) {
+        slots.release();
+        giveUp(schedule, i, count);
+        return;
+      }
       Results phase = intended < measureStartNanos ? warmup : measured;
       phase.sentLate(sent - intended);
       target.call(i, new Tracker(phase, intended, sent, false));
+    }
+  }
+
+  /** Counts calls {@code from}..{@code count - 1}, which will not be sent, as errors of their phase. */
+  private void giveUp(OpenLoopSchedule schedule, long from, long count) {
+    gaveUp = true;
+    for (long j = from; j < count; j++) {
+      (schedule.intendedNanos(j) < measureStartNanos ? warmup : measured).failed(NOT_SENT);
     }
   }
 

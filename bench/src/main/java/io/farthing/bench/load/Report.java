@@ -64,6 +64,7 @@ public final class Report {
       f.put("inFlightLimitHits", run.slotWaits());
     }
     f.put("drained", run.drained());
+    f.put("gaveUp", run.gaveUp());
     if (sloP99 != null) {
       Map<String, Object> slo = new LinkedHashMap<>();
       slo.put("p99Micros", sloP99.toNanos() / 1_000);
@@ -128,6 +129,9 @@ public final class Report {
     if (slo != null) {
       out.append(String.format(Locale.ROOT, "  target      p99 <= %s: %s%n", ms(slo.get("p99Micros")),
           Boolean.TRUE.equals(slo.get("met")) ? "MET" : "NOT MET"));
+    }
+    if (Boolean.TRUE.equals(fields.get("gaveUp"))) {
+      out.append("  warning     the schedule fell too far behind: the rest was not sent (errors NOT_SENT)\n");
     }
     if (!Boolean.TRUE.equals(fields.get("drained"))) {
       out.append("  warning     some calls were still unanswered at the end (not counted)\n");

@@ -118,6 +118,20 @@ class LoadRunnerTest {
   }
 
   @Test
+  void anOpenLoopFarBehindItsScheduleStopsAndCountsWhatItDidNotSend() throws Exception {
+    LoadPlan plan = new LoadPlan(
+        1_000, 5, Duration.ZERO, Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(300));
+    long started = System.nanoTime();
+    LoadRunner.Outcome run = new LoadRunner(plan, delayed(500_000, 0)).run();
+
+    assertTrue(run.gaveUp());
+    Results m = run.measured();
+    assertEquals(3_000, m.ok() + m.failed(), "every intended call is accounted for");
+    assertTrue(m.errors().get(LoadRunner.NOT_SENT) > 2_000, "errors " + m.errors());
+    assertTrue(System.nanoTime() - started < 2_500_000_000L, "stopped early");
+  }
+
+  @Test
   void reportHasTheFiguresAndThePerSecondSeries(@TempDir Path dir) throws Exception {
     LoadPlan plan = new LoadPlan(200, 16, Duration.ZERO, Duration.ofMillis(2_500), Duration.ofSeconds(2));
     LoadRunner.Outcome run = new LoadRunner(plan, delayed(500, 0)).run();
