@@ -70,6 +70,8 @@ public final class LoadRunner {
         runOpen(new OpenLoopSchedule(start, plan.ratePerSecond()));
       } else {
         runClosed(start);
+        // The callers run on their own until the end; only then does the wait for stragglers begin.
+        sleepUntil(endNanos);
       }
       boolean drained = slots.tryAcquire(plan.concurrency(), plan.drainTimeout().toNanos(), TimeUnit.NANOSECONDS);
       long doneAt = System.nanoTime();

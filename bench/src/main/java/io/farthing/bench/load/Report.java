@@ -73,7 +73,12 @@ public final class Report {
       f.put("slo", slo);
     }
     f.put("details", details);
-    f.put("warmup", Map.of("ok", run.warmup().ok(), "errors", run.warmup().failed()));
+    Map<String, Object> warm = new LinkedHashMap<>();
+    warm.put("ok", run.warmup().ok());
+    warm.put("errors", run.warmup().failed());
+    warm.put("errorsByCode", run.warmup().errors());
+    warm.put("latencyMicros", percentiles(run.warmup().serviceTime()));
+    f.put("warmup", warm);
     List<Map<String, Object>> series = new ArrayList<>();
     for (Results.Interval i : m.intervals()) {
       Map<String, Object> s = new LinkedHashMap<>();
@@ -113,6 +118,8 @@ public final class Report {
     }
     out.append(String.format(Locale.ROOT, ", concurrency %s, %.0f s measured after %.0f s warm-up%n",
         fields.get("concurrency"), fields.get("durationSeconds"), fields.get("warmupSeconds")));
+    Map<String, Object> warm = (Map<String, Object>) fields.get("warmup");
+    out.append(String.format(Locale.ROOT, "  warm-up     %s ok, %s errors %s%n", warm.get("ok"), warm.get("errors"), warm.get("errorsByCode")));
     out.append(String.format(Locale.ROOT, "  throughput  %.1f/s (%s ok, %s errors %s)%n",
         fields.get("throughputPerSecond"), fields.get("ok"), fields.get("errors"), fields.get("errorsByCode")));
     out.append(String.format(Locale.ROOT, "  latency     p50 %s  p95 %s  p99 %s  p99.9 %s  max %s  (from %s)%n",

@@ -79,6 +79,17 @@ class LoadRunnerTest {
   }
 
   @Test
+  void aClosedLoopWhoseCallsHangStillRunsItsFullDuration() throws Exception {
+    Target never = (seq, done) -> {};
+    LoadPlan plan = new LoadPlan(0, 4, Duration.ZERO, Duration.ofMillis(1_500), Duration.ofMillis(200));
+    long started = System.nanoTime();
+    LoadRunner.Outcome run = new LoadRunner(plan, never).run();
+    long tookMillis = (System.nanoTime() - started) / 1_000_000;
+    assertTrue(tookMillis >= 1_600, "took " + tookMillis + " ms");
+    assertTrue(!run.drained());
+  }
+
+  @Test
   void aTargetThatFailsOnTheCallingThreadDoesNotOverflowTheStack() throws Exception {
     Target failsAtOnce = (seq, done) -> done.failed("UNAVAILABLE");
     LoadPlan plan = new LoadPlan(0, 2, Duration.ZERO, Duration.ofMillis(300), Duration.ofSeconds(2));
