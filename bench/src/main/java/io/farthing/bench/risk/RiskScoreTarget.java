@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code farthing.risk.v1.Risk/Score} over gRPC: the async stub on a few plaintext HTTP/2
  * connections (calls spread round-robin over them), answers handled on the connections' event
- * loops. Verdicts are the outcomes; "degraded", "replayed" and each fired rule ("rule:ID") are
- * counted as flags.
+ * loops. Verdicts are the outcomes; "degraded", "replayed" and each fired rule ("rule:ID"; for
+ * DEGRADED, with the cause risk-svc gave) are counted as flags.
  */
 public final class RiskScoreTarget implements Target {
   private static final Metadata.Key<String> AUTHORIZATION =
@@ -109,7 +109,9 @@ public final class RiskScoreTarget implements Target {
         flags[i++] = "replayed";
       }
       for (Reason reason : response.getReasonsList()) {
-        flags[i++] = "rule:" + reason.getRuleId();
+        String cause = reason.getRuleId().equals("DEGRADED") ? reason.getFeaturesMap().get("cause") : null;
+        // Why features were missing (Redis timeout, circuit open, ...) when risk-svc says so.
+        flags[i++] = cause != null ? "rule:DEGRADED:" + cause : "rule:" + reason.getRuleId();
       }
       done.succeeded(verdict(response), flags);
     }
