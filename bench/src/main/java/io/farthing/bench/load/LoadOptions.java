@@ -26,6 +26,10 @@ public class LoadOptions {
       description = "Per-call deadline; a call past it counts as an error (default: ${DEFAULT-VALUE}).")
   public Duration deadline;
 
+  @Option(names = "--ramp", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Open loop: ramp the rate up from a tenth during the warm-up (default: on; --no-ramp: full rate at once).")
+  public boolean ramp;
+
   @Option(names = "--max-lag", defaultValue = "10s", converter = DurationConverter.class,
       description = "Open loop: stop sending once this far behind schedule; the rest count as NOT_SENT (default: ${DEFAULT-VALUE}).")
   public Duration maxLag;
@@ -38,6 +42,6 @@ public class LoadOptions {
   public Path out;
 
   public LoadPlan plan() {
-    return new LoadPlan(rate, concurrency, warmup, duration, deadline.plusSeconds(1), maxLag);
+    return new LoadPlan(rate, concurrency, warmup, duration, deadline.plusSeconds(1), ramp, maxLag);
   }
 }

@@ -11,6 +11,7 @@ import java.time.Duration;
  *     for a free slot, and the wait counts in the latency, which is measured from the schedule)
  * @param warmup sent the same way but left out of the figures (JIT, connection pools, caches)
  * @param drainTimeout how long to wait for the answers still outstanding at the end
+ * @param ramp open loop: during the warm-up the rate grows linearly from a tenth of the target
  * @param maxLag open loop: once the schedule is this far behind (the service, or the generator,
  *     cannot keep up), the run stops sending and counts the calls it did not send as errors
  *     ({@code NOT_SENT}) instead of running on for minutes
@@ -21,10 +22,14 @@ public record LoadPlan(
     Duration warmup,
     Duration duration,
     Duration drainTimeout,
+    boolean ramp,
     Duration maxLag) {
 
+  /** Where a ramp starts, as a fraction of the target rate. */
+  public static final double RAMP_FROM = 0.1;
+
   public LoadPlan(double ratePerSecond, int concurrency, Duration warmup, Duration duration, Duration drainTimeout) {
-    this(ratePerSecond, concurrency, warmup, duration, drainTimeout, Duration.ofSeconds(10));
+    this(ratePerSecond, concurrency, warmup, duration, drainTimeout, false, Duration.ofSeconds(10));
   }
 
   /** Bound on one run, so a typo cannot leave a load generator running for days. */

@@ -67,7 +67,8 @@ public final class LoadRunner {
     scheduleIntervals();
     try {
       if (plan.openLoop()) {
-        runOpen(new OpenLoopSchedule(start, plan.ratePerSecond()));
+        runOpen(new OpenLoopSchedule(
+            start, plan.ratePerSecond(), plan.ramp() ? plan.warmup().toNanos() : 0, LoadPlan.RAMP_FROM));
       } else {
         runClosed(start);
         // The callers run on their own until the end; only then does the wait for stragglers begin.

@@ -47,6 +47,7 @@ public final class Report {
     f.put("targetRatePerSecond", run.plan().openLoop() ? run.plan().ratePerSecond() : null);
     f.put("concurrency", run.plan().concurrency());
     f.put("warmupSeconds", run.plan().warmup().toMillis() / 1e3);
+    f.put("warmupRamp", run.plan().openLoop() && run.plan().ramp() ? "linear from " + LoadPlan.RAMP_FROM + " of the rate" : null);
     f.put("durationSeconds", seconds);
     f.put("settings", settings);
     f.put("count", m.ok() + m.failed());

@@ -59,6 +59,16 @@ class LoadRunnerTest {
   }
 
   @Test
+  void aRampedWarmupSendsFewerCallsButTheMeasurementTheSame() throws Exception {
+    LoadPlan plan = new LoadPlan(
+        500, 64, Duration.ofMillis(400), Duration.ofSeconds(1), Duration.ofSeconds(2), true, Duration.ofSeconds(10));
+    LoadRunner.Outcome run = new LoadRunner(plan, delayed(500, 0)).run();
+    // (50/s + 500/s) / 2 × 0.4 s = 110 calls on the ramp instead of 200.
+    assertEquals(110, run.warmup().ok(), 1);
+    assertEquals(500, run.measured().ok());
+  }
+
+  @Test
   void closedLoopKeepsConcurrencyCallsInFlight() throws Exception {
     AtomicLong inFlight = new AtomicLong();
     AtomicLong most = new AtomicLong();
@@ -131,7 +141,7 @@ class LoadRunnerTest {
   @Test
   void anOpenLoopFarBehindItsScheduleStopsAndCountsWhatItDidNotSend() throws Exception {
     LoadPlan plan = new LoadPlan(
-        1_000, 5, Duration.ZERO, Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(300));
+        1_000, 5, Duration.ZERO, Duration.ofSeconds(3), Duration.ofSeconds(2), false, Duration.ofMillis(300));
     long started = System.nanoTime();
     LoadRunner.Outcome run = new LoadRunner(plan, delayed(500_000, 0)).run();
 

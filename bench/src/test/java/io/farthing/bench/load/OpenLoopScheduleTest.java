@@ -48,6 +48,26 @@ class OpenLoopScheduleTest {
   }
 
   @Test
+  void aRampStartsSlowAndReachesTheRateAtItsEnd() {
+    // 10/s to 100/s over 10 s: 550 calls on the ramp, then 100/s.
+    OpenLoopSchedule s = new OpenLoopSchedule(0, 100, 10_000_000_000L, 0.1);
+    // 10·t + 4.5·t² = 1 (the rate already rises during the first gap): t = 0.09586 s.
+    assertEquals(95_865_000L, s.intendedNanos(1), 100_000, "first gap a little under 1/10 s");
+    assertEquals(550, s.countBefore(10_000_000_000L), 1);
+    assertEquals(10_000_000_000L + 10_000_000L, s.intendedNanos(551), 1_000_000);
+    long lastGap = s.intendedNanos(549) - s.intendedNanos(548);
+    assertEquals(10_000_000L, lastGap, 300_000, "gap near the end ~ 1/100 s");
+    for (long i = 1; i < 2_000; i++) {
+      assertTrue(s.intendedNanos(i) > s.intendedNanos(i - 1), "strictly increasing at " + i);
+    }
+    for (long end : new long[] {1, 99_999_999, 5_000_000_000L, 10_000_000_000L, 20_000_000_123L}) {
+      long n = s.countBefore(end);
+      assertTrue(n == 0 || s.intendedNanos(n - 1) < end);
+      assertTrue(s.intendedNanos(n) >= end);
+    }
+  }
+
+  @Test
   void refusesRatesThatAreNotPositive() {
     assertThrows(IllegalArgumentException.class, () -> new OpenLoopSchedule(0, 0));
     assertThrows(IllegalArgumentException.class, () -> new OpenLoopSchedule(0, -1));
