@@ -187,8 +187,14 @@ public final class LoadRunner {
 
     @Override
     public void failed(String code) {
+      failed(code, null);
+    }
+
+    @Override
+    public void failed(String code, String detail) {
       if (once()) {
         phase.failed(code);
+        phase.failureDetail(code, detail);
         next();
       }
     }

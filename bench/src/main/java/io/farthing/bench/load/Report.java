@@ -54,6 +54,7 @@ public final class Report {
     f.put("ok", m.ok());
     f.put("errors", m.failed());
     f.put("errorsByCode", m.errors());
+    f.put("errorExamples", m.errorExamples());
     f.put("throughputPerSecond", round1(m.ok() / seconds));
     f.put("outcomes", m.outcomes());
     f.put("flags", m.flags());
@@ -78,6 +79,7 @@ public final class Report {
     warm.put("ok", run.warmup().ok());
     warm.put("errors", run.warmup().failed());
     warm.put("errorsByCode", run.warmup().errors());
+    warm.put("errorExamples", run.warmup().errorExamples());
     warm.put("latencyMicros", percentiles(run.warmup().serviceTime()));
     f.put("warmup", warm);
     List<Map<String, Object>> series = new ArrayList<>();

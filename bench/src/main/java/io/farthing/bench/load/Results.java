@@ -32,6 +32,7 @@ public final class Results {
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
   private final Map<String, LongAdder> flags = new ConcurrentHashMap<>();
+  private final Map<String, List<String>> errorExamples = new ConcurrentHashMap<>();
   private final List<Interval> intervals = new ArrayList<>();
   private Histogram recycled;
   private long lastTickNanos;
@@ -58,6 +59,30 @@ public final class Results {
     failed.increment();
     failedInInterval.incrementAndGet();
     errors.computeIfAbsent(code, k -> new LongAdder()).increment();
+  }
+
+  /** Keeps the first few distinct descriptions of failures with {@code code}. */
+  public void failureDetail(String code, String detail) {
+    if (detail == null || detail.isBlank()) {
+      return;
+    }
+    List<String> examples = errorExamples.computeIfAbsent(code, k -> new ArrayList<>());
+    synchronized (examples) {
+      String shortened = detail.length() > 300 ? detail.substring(0, 300) + "…" : detail;
+      if (examples.size() < 3 && !examples.contains(shortened)) {
+        examples.add(shortened);
+      }
+    }
+  }
+
+  public Map<String, List<String>> errorExamples() {
+    Map<String, List<String>> copy = new TreeMap<>();
+    errorExamples.forEach((k, v) -> {
+      synchronized (v) {
+        copy.put(k, List.copyOf(v));
+      }
+    });
+    return copy;
   }
 
   /** How late the generator sent a call compared with its schedule (open loop only). */

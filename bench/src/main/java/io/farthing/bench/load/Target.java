@@ -25,5 +25,10 @@ public interface Target extends AutoCloseable {
 
     /** The call failed; {@code code} is the gRPC status code or HTTP status. */
     void failed(String code);
+
+    /** The same, with what the failure said (a few examples per code are kept for the report). */
+    default void failed(String code, String detail) {
+      failed(code);
+    }
   }
 }

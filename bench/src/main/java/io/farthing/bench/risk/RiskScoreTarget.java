@@ -118,7 +118,8 @@ public final class RiskScoreTarget implements Target {
 
     @Override
     public void onError(Throwable failure) {
-      done.failed(Status.fromThrowable(failure).getCode().name());
+      Status status = Status.fromThrowable(failure);
+      done.failed(status.getCode().name(), status.getDescription());
     }
 
     @Override

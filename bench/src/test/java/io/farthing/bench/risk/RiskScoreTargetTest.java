@@ -85,6 +85,9 @@ class RiskScoreTargetTest {
       assertEquals(1_000, m.ok() + m.failed());
       assertEquals(Set.of("Bearer tok"), tokensSeen);
       assertEquals(m.failed(), m.errors().getOrDefault("INVALID_ARGUMENT", 0L), "only the fake's refusals fail");
+      if (m.failed() > 0) {
+        assertEquals(java.util.List.of("too much for this fake"), m.errorExamples().get("INVALID_ARGUMENT"));
+      }
       assertTrue(m.outcomes().get("ALLOW") > 300 && m.outcomes().get("CHALLENGE") > 300, "verdicts " + m.outcomes());
       assertEquals(m.ok(), m.flags().get("rule:MODEL"));
       assertEquals(m.outcomes().get("CHALLENGE"), m.flags().get("degraded"));
