@@ -83,10 +83,10 @@ public class DecisionWriter {
 
   /**
    * Stores the decision; the Uni completes with true once it is committed, or false if it could
-   * not be confirmed within {@code store-timeout} (the write goes on) or the write failed.
-   * Fails with UNAVAILABLE (OVERLOADED) when too many decisions are already waiting.
+   * not be confirmed within {@code wait} (the write goes on) or the write failed. Fails with
+   * UNAVAILABLE (OVERLOADED) when too many decisions are already waiting.
    */
-  public Uni<Boolean> store(Decision decision) {
+  public Uni<Boolean> store(Decision decision, java.time.Duration wait) {
     String row = json.write(json.row(decision));
     return Uni.createFrom()
         .emitter(
@@ -102,7 +102,7 @@ public class DecisionWriter {
               Pending item = new Pending(row, emitter, context, new AtomicBoolean());
               long timer =
                   vertx.setTimer(
-                      Math.max(1, config.storeTimeout().toMillis()),
+                      Math.max(1, wait.toMillis()),
                       id -> {
                         if (!item.done().get()) {
                           unconfirmed.increment();

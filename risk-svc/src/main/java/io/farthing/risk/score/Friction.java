@@ -59,7 +59,8 @@ public class Friction {
   /** Percentage of the budget used once this payment is added (may exceed 100). */
   public long riskBudgetPercent(long usedMinor, long amountMinor, SecurityLevel level, int kycTier) {
     long budget = riskBudgetMinor(level, kycTier);
-    long total = Math.addExact(Math.max(0, usedMinor), amountMinor);
-    return Math.multiplyHigh(total, 100) != 0 ? Long.MAX_VALUE : total * 100 / budget;
+    long used = Math.max(0, usedMinor);
+    long total = used > Long.MAX_VALUE - amountMinor ? Long.MAX_VALUE : used + amountMinor;
+    return total > Long.MAX_VALUE / 100 ? Long.MAX_VALUE / budget : total * 100 / budget;
   }
 }

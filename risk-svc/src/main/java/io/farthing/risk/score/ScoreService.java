@@ -113,11 +113,15 @@ public class ScoreService {
             observation ->
                 observation.replayOf() != null
                     ? replay(context, observation.replayOf())
-                    : decide(context, decisionId, observation, startedNanos));
+                    : decide(context, decisionId, observation, startedNanos, deadline));
   }
 
   private Uni<Scored> decide(
-      RiskContext context, UUID decisionId, FeatureStore.Observation observation, long startedNanos) {
+      RiskContext context,
+      UUID decisionId,
+      FeatureStore.Observation observation,
+      long startedNanos,
+      Duration deadline) {
     Features seen = withRiskBudget(context, observation.features());
     boolean degraded = seen.degraded();
 
@@ -179,7 +183,7 @@ public class ScoreService {
             Instant.now(),
             List.of());
     return writer
-        .store(decision)
+        .store(decision, storeWait(startedNanos, deadline))
         .map(
             stored -> {
               (degraded ? degradedTimer : timers.get(decision.verdict()))
@@ -251,6 +255,18 @@ public class ScoreService {
                   .emitOn(callersContext())
                   .chain(() -> findStored(context, attemptsLeft - 1));
             });
+  }
+
+  /** How long to wait for the decision's commit: the configured bound, or less if the caller's deadline is near. */
+  private Duration storeWait(long startedNanos, Duration deadline) {
+    Duration wait = decisionsConfig.storeTimeout();
+    if (deadline != null) {
+      Duration left = deadline.minusNanos(System.nanoTime() - startedNanos).minusMillis(1);
+      if (left.compareTo(wait) < 0) {
+        wait = left.compareTo(MIN_FEATURE_BUDGET) < 0 ? MIN_FEATURE_BUDGET : left;
+      }
+    }
+    return wait;
   }
 
   private Duration featureBudget(Duration deadline) {

@@ -13,10 +13,10 @@ import io.farthing.risk.score.Verdict;
 import java.time.Instant;
 
 /** Decisions as risk.v1 messages. */
-final class DecisionMessages {
+public final class DecisionMessages {
   private DecisionMessages() {}
 
-  static ScoreResponse response(Decision d, boolean replayed) {
+  public static ScoreResponse response(Decision d, boolean replayed) {
     ScoreResponse.Builder response =
         ScoreResponse.newBuilder()
             .setDecisionId(d.id().toString())
