@@ -14,7 +14,10 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,10 +47,22 @@ public class DecisionWriter {
         r.challenge_at, r.deny_at, r.request, r.features, r.reasons, r.decided_at
       from mode, jsonb_populate_recordset(null::decisions, $1::jsonb) r
       on conflict (caller, request_id) do nothing
+      returning id
       """;
 
-  private record Pending(String rowJson, UniEmitter<? super Boolean> emitter, Context context, AtomicBoolean done) {
-    void complete(boolean stored) {
+  /** What became of one decision handed to {@link #store}. */
+  public enum Stored {
+    /** Committed. */
+    STORED,
+    /** The caller's request id already had a decision (the replay guard in Redis was lost). */
+    DUPLICATE,
+    /** Not confirmed in time, or the write failed: answered anyway, counted in metrics. */
+    UNCONFIRMED
+  }
+
+  private record Pending(
+      UUID id, String rowJson, UniEmitter<? super Stored> emitter, Context context, AtomicBoolean done) {
+    void complete(Stored stored) {
       if (done.compareAndSet(false, true)) {
         if (context != null) {
           context.runOnContext(ignored -> emitter.complete(stored));
@@ -82,11 +97,11 @@ public class DecisionWriter {
   }
 
   /**
-   * Stores the decision; the Uni completes with true once it is committed, or false if it could
-   * not be confirmed within {@code wait} (the write goes on) or the write failed. Fails with
-   * UNAVAILABLE (OVERLOADED) when too many decisions are already waiting.
+   * Stores the decision and tells what became of it within {@code wait} (past it the write goes
+   * on, the answer is UNCONFIRMED). Fails with UNAVAILABLE (OVERLOADED) when too many decisions
+   * are already waiting.
    */
-  public Uni<Boolean> store(Decision decision, java.time.Duration wait) {
+  public Uni<Stored> store(Decision decision, java.time.Duration wait) {
     String row = json.write(json.row(decision));
     return Uni.createFrom()
         .emitter(
@@ -99,7 +114,7 @@ public class DecisionWriter {
                 return;
               }
               Context context = Vertx.currentContext();
-              Pending item = new Pending(row, emitter, context, new AtomicBoolean());
+              Pending item = new Pending(decision.id(), row, emitter, context, new AtomicBoolean());
               long timer =
                   vertx.setTimer(
                       Math.max(1, wait.toMillis()),
@@ -107,7 +122,7 @@ public class DecisionWriter {
                         if (!item.done().get()) {
                           unconfirmed.increment();
                         }
-                        item.complete(false);
+                        item.complete(Stored.UNCONFIRMED);
                       });
               emitter.onTermination(() -> vertx.cancelTimer(timer));
               queue.add(item);
@@ -149,17 +164,21 @@ public class DecisionWriter {
         .execute(Tuple.of(rows.toString(), config.asyncCommit() ? "off" : "on"))
         .subscribe()
         .with(
-            ok -> finish(batch, true),
+            inserted -> {
+              Set<UUID> ids = new HashSet<>();
+              inserted.forEach(r -> ids.add(r.getUUID("id")));
+              finish(batch, item -> ids.contains(item.id()) ? Stored.STORED : Stored.DUPLICATE);
+            },
             failure -> {
               failedRows.increment(batch.size());
               logFailure(failure, batch.size());
-              finish(batch, false);
+              finish(batch, item -> Stored.UNCONFIRMED);
             });
   }
 
-  private void finish(List<Pending> batch, boolean stored) {
+  private void finish(List<Pending> batch, java.util.function.Function<Pending, Stored> outcome) {
     for (Pending item : batch) {
-      item.complete(stored);
+      item.complete(outcome.apply(item));
     }
     inFlight.decrementAndGet();
     drain();

@@ -112,7 +112,7 @@ public class ScoreService {
         .chain(
             observation ->
                 observation.replayOf() != null
-                    ? replay(context, observation.replayOf())
+                    ? replay(context)
                     : decide(context, decisionId, observation, startedNanos, deadline));
   }
 
@@ -184,12 +184,16 @@ public class ScoreService {
             List.of());
     return writer
         .store(decision, storeWait(startedNanos, deadline))
-        .map(
+        .chain(
             stored -> {
+              if (stored == DecisionWriter.Stored.DUPLICATE) {
+                // Redis forgot the request id (flushed); PostgreSQL did not: answer the first decision.
+                return replay(context);
+              }
               (degraded ? degradedTimer : timers.get(decision.verdict()))
                   .record(System.nanoTime() - startedNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
               afterAnswer(decision);
-              return new Scored(decision, false);
+              return Uni.createFrom().item(new Scored(decision, false));
             });
   }
 
@@ -226,7 +230,7 @@ public class ScoreService {
    * The first decision for a retried request id. Its write may still be in flight (the retry
    * overtook it, possibly on another replica), so the look-up is tried a few times.
    */
-  private Uni<Scored> replay(RiskContext context, String firstDecisionId) {
+  private Uni<Scored> replay(RiskContext context) {
     return findStored(context, decisionsConfig.replayLookupAttempts())
         .map(decision -> new Scored(decision, true));
   }
