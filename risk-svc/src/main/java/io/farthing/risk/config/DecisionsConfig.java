@@ -35,7 +35,10 @@ public interface DecisionsConfig {
   @WithDefault("true")
   boolean asyncCommit();
 
-  /** A retried request_id whose first decision is still being written is looked up this often. */
-  @WithDefault("5")
+  /**
+   * A retried request_id whose first decision is still being written is looked up this often,
+   * 20 ms apart, before the retry is answered ABORTED (REQUEST_IN_PROGRESS).
+   */
+  @WithDefault("10")
   int replayLookupAttempts();
 }
