@@ -1,0 +1,120 @@
+package io.farthing.risk.feature;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.runtime.Startup;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Response;
+import io.vertx.redis.client.Command;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+
+/**
+ * Runs the feature store's Lua scripts: EVALSHA (only the 40-character digest travels), and on
+ * NOSCRIPT (a restarted or flushed Redis) one EVAL, which also caches the script for the next
+ * call. Every Redis call of the feature store goes through {@link #run}, so one circuit breaker
+ * sees all of them: once Redis has failed or been late for half of the last 20 calls, calls fail
+ * at once (CircuitBreakerOpenException) for 2 s instead of each waiting out its budget, then a
+ * few trial calls decide whether to close it again. The annotation values can be tuned with
+ * {@code quarkus.fault-tolerance."io.farthing.risk.feature.RedisScripts/run".circuit-breaker.*}.
+ */
+@Startup // loads the scripts at boot, never lazily on an event-loop thread
+@ApplicationScoped
+public class RedisScripts {
+
+  /** A Lua script and the SHA-1 digest Redis knows it by. */
+  public record Script(String name, String source, String sha1) {
+    public static Script of(String name, String source) {
+      return new Script(name, source, sha1Hex(source));
+    }
+
+    /** Loads {@code risk/<name>.lua} from the classpath; a missing script fails the boot. */
+    public static Script resource(String name) {
+      String path = "risk/" + name + ".lua";
+      try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(path)) {
+        if (in == null) {
+          throw new IllegalStateException(path + " is missing from the classpath");
+        }
+        return of(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + path, e);
+      }
+    }
+  }
+
+  private final ReactiveRedisDataSource redis;
+  private final Script observe;
+  private final Script learn;
+  private final Script outcome;
+
+  public RedisScripts(ReactiveRedisDataSource redis) {
+    this.redis = redis;
+    this.observe = Script.resource("observe");
+    this.learn = Script.resource("learn");
+    this.outcome = Script.resource("outcome");
+  }
+
+  Script observe() {
+    return observe;
+  }
+
+  Script learn() {
+    return learn;
+  }
+
+  Script outcome() {
+    return outcome;
+  }
+
+  /**
+   * The script's reply, or a failure: Redis's own error, a connection failure, a
+   * {@link io.smallrye.mutiny.TimeoutException} after {@code timeout}, or
+   * CircuitBreakerOpenException while the circuit is open.
+   */
+  @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 2000, successThreshold = 3)
+  public Uni<Response> run(Script script, List<String> keys, List<String> args, Duration timeout) {
+    return redis
+        .execute(Command.EVALSHA, arguments(script.sha1(), keys, args))
+        .onFailure(RedisScripts::isNoScript)
+        .recoverWithUni(() -> redis.execute(Command.EVAL, arguments(script.source(), keys, args)))
+        .ifNoItem()
+        .after(timeout)
+        .fail();
+  }
+
+  private static String[] arguments(String scriptOrSha, List<String> keys, List<String> args) {
+    String[] all = new String[2 + keys.size() + args.size()];
+    all[0] = scriptOrSha;
+    all[1] = Integer.toString(keys.size());
+    int i = 2;
+    for (String key : keys) {
+      all[i++] = key;
+    }
+    for (String arg : args) {
+      all[i++] = arg;
+    }
+    return all;
+  }
+
+  static boolean isNoScript(Throwable failure) {
+    String message = failure.getMessage();
+    return message != null && message.startsWith("NOSCRIPT");
+  }
+
+  private static String sha1Hex(String source) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-1 is required by every JVM", e);
+    }
+  }
+}
