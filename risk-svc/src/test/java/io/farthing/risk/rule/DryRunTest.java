@@ -15,6 +15,8 @@ import io.farthing.testing.Sql;
 import io.farthing.testing.TestJwks;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +55,7 @@ class DryRunTest {
 
   /** Inserts the rows, the first one newest. */
   private static void store(List<Row> rows) {
+    Instant newest = Instant.now().plus(Duration.ofDays(36_500));
     for (int i = 0; i < rows.size(); i++) {
       Row row = rows.get(i);
       Map<String, String> features = new LinkedHashMap<>(row.features());
@@ -64,10 +67,10 @@ class DryRunTest {
           values (cast(?1 as uuid), 'test-partner', ?2, cast(?3 as uuid), 'm-1', 'IN_APP', 250, 'EUR', ?4, ?5, ?6, ?7,
             'baseline-1', false, ?8, ?9, cast(cast('{}' as text) as jsonb), cast(cast(?10 as text) as jsonb),
             cast(cast(?11 as text) as jsonb),
-            now() + interval '100 years' - cast(?12 as integer) * interval '1 millisecond')
+            cast(cast(?12 as text) as timestamptz))
           """,
           row.id(), row.id().toString(), UUID.randomUUID(), score, row.verdict(), row.rulePoints(), row.modelPoints(),
-          CHALLENGE_AT, DENY_AT, json(features), json(row.reasons()), i);
+          CHALLENGE_AT, DENY_AT, json(features), json(row.reasons()), newest.minusMillis(i).toString());
     }
   }
 

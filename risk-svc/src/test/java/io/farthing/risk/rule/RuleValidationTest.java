@@ -124,13 +124,11 @@ class RuleValidationTest {
   }
 
   @Test
-  void unreadableJsonIsABadRequestAndNothingIsWritten() {
-    // The common mappers decide the type (today bad-request for a truncated body); this API only
-    // promises a 400 problem.
+  void unreadableJsonIsAMalformedBodyAndNothingIsWritten() {
     as(admin()).body("{\"id\": \"x-malformed\", \"conditions\": [").post("/admin/v1/rules").then()
-        .statusCode(400).contentType(PROBLEM);
+        .statusCode(400).contentType(PROBLEM).body("type", equalTo(TYPE + "malformed-body"));
     as(admin()).body("{\"id\": \"x-malformed\", \"conditions\": \"all\", \"points\": 1}").post("/admin/v1/rules")
-        .then().statusCode(400).contentType(PROBLEM);
+        .then().statusCode(400).contentType(PROBLEM).body("type", equalTo(TYPE + "malformed-body"));
     assertEquals(0, Sql.count("select count(*) from rules where id = ?1", "x-malformed"));
   }
 }
