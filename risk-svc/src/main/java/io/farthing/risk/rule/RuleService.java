@@ -64,7 +64,8 @@ public class RuleService {
 
   void onStart(@Observes StartupEvent event) throws Throwable {
     VertxContextSupport.subscribeAndAwait(this::reload);
-    LOG.infof("Loaded %d active rules", activeRules().size());
+    LOG.infof("Loaded %d active rules; checking for changes every %s", activeRules().size(),
+        config.reloadInterval());
   }
 
   // --- the hot path --------------------------------------------------------------------------
@@ -85,6 +86,7 @@ public class RuleService {
         .replaceWithVoid();
   }
 
+  /** The interval is {@link RulesConfig#reloadInterval()}; the inline default repeats its default. */
   @Scheduled(
       identity = "risk-rules-reload",
       every = "${risk.rules.reload-interval:2s}",

@@ -17,6 +17,8 @@ import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.farthing.risk.support.RiskTestDatabase;
@@ -162,6 +164,25 @@ class RuleAdminTest {
 
     as(token).post("/admin/v1/rules/" + id + "/enable").then().statusCode(200);
     assertEquals(4, active(rules, id).version());
+  }
+
+  @Test
+  void aChangeAnotherReplicaMadeIsPickedUpByTheNextReloadCheck() {
+    String id = uniqueRuleId();
+    as(admin()).body(aRule(id, 40)).post("/admin/v1/rules").then().statusCode(201);
+    List<Rule> before = rules.activeRules();
+    Sql.await(rules::reloadIfChanged);
+    assertSame(before, rules.activeRules(), "nothing changed, so the snapshot is kept");
+
+    // Another replica's change reaches this one only through the table.
+    Sql.update("update rules set points = 45, version = version + 1, updated_at = now() where id = ?1", id);
+    Sql.await(rules::reloadIfChanged);
+    assertEquals(45, active(rules, id).points());
+    assertEquals(2, active(rules, id).version());
+
+    Sql.update("update rules set enabled = false, version = version + 1, updated_at = now() where id = ?1", id);
+    Sql.await(rules::reloadIfChanged);
+    assertNull(active(rules, id));
   }
 
   @Test
