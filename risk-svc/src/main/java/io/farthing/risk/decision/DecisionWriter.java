@@ -45,7 +45,7 @@ public class DecisionWriter {
       select r.id, r.caller, r.request_id, r.user_id, r.merchant_id, r.channel, r.amount_minor,
         r.currency, r.score, r.verdict, r.rule_points, r.model_points, r.model_version, r.degraded,
         r.challenge_at, r.deny_at, r.request, r.features, r.reasons, r.decided_at
-      from mode, jsonb_populate_recordset(null::decisions, $1::jsonb) r
+      from mode, jsonb_populate_recordset(null::decisions, $1::text::jsonb) r
       on conflict (caller, request_id) do nothing
       returning id
       """;

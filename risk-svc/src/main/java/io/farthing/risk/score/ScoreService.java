@@ -12,8 +12,10 @@ import io.farthing.risk.decision.DecisionWriter;
 import io.farthing.risk.feature.FeatureNames;
 import io.farthing.risk.feature.FeatureStore;
 import io.farthing.risk.feature.Features;
+import io.farthing.risk.model.ModelScore;
 import io.farthing.risk.model.ModelService;
 import io.farthing.risk.rule.RuleEngine;
+import io.farthing.risk.rule.RuleEvaluation;
 import io.farthing.risk.rule.RuleService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -125,12 +127,12 @@ public class ScoreService {
     Features seen = withRiskBudget(context, observation.features());
     boolean degraded = seen.degraded();
 
-    RuleEngine.RuleEvaluation evaluation = engine.evaluate(rules.activeRules(), seen);
+    RuleEvaluation evaluation = engine.evaluate(rules.activeRules(), seen);
     List<Reason> reasons = new ArrayList<>(evaluation.reasons());
     int modelPoints = 0;
     String modelVersion = model.currentVersion();
     if (!degraded) {
-      ModelService.ModelScore modelScore = model.score(seen);
+      ModelScore modelScore = model.score(seen);
       modelPoints = modelScore.points();
       modelVersion = modelScore.version();
       reasons.addAll(modelScore.reasons());

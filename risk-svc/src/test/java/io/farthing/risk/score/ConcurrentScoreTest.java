@@ -4,9 +4,9 @@ import static io.farthing.risk.support.Payments.aPayment;
 import static io.farthing.testing.Grpc.withToken;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.google.common.util.concurrent.ListenableFuture;
 import io.farthing.proto.risk.v1.Decision;
 import io.farthing.proto.risk.v1.GetDecisionRequest;
+import io.farthing.proto.risk.v1.MutinyRiskGrpc;
 import io.farthing.proto.risk.v1.RiskGrpc;
 import io.farthing.proto.risk.v1.ScoreRequest;
 import io.farthing.proto.risk.v1.ScoreResponse;
@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -36,7 +37,7 @@ class ConcurrentScoreTest {
   private static final int CALLS = 60;
 
   @GrpcClient("risk")
-  RiskGrpc.RiskFutureStub async;
+  MutinyRiskGrpc.MutinyRiskStub async;
 
   @GrpcClient("risk")
   RiskGrpc.RiskBlockingStub blocking;
@@ -48,13 +49,13 @@ class ConcurrentScoreTest {
   @Test
   void concurrentPaymentsOfOneUserEachSeeADistinctCount() throws Exception {
     UUID user = UUID.randomUUID();
-    RiskGrpc.RiskFutureStub stub = withToken(async, token());
-    List<ListenableFuture<ScoreResponse>> calls = new ArrayList<>();
+    MutinyRiskGrpc.MutinyRiskStub stub = withToken(async, token());
+    List<CompletableFuture<ScoreResponse>> calls = new ArrayList<>();
     for (int i = 0; i < CALLS; i++) {
-      calls.add(stub.score(aPayment(user).build()));
+      calls.add(stub.score(aPayment(user).build()).subscribeAsCompletionStage());
     }
     Set<Long> counts = new TreeSet<>();
-    for (ListenableFuture<ScoreResponse> call : calls) {
+    for (CompletableFuture<ScoreResponse> call : calls) {
       ScoreResponse answer = call.get(30, TimeUnit.SECONDS);
       Decision stored =
           withToken(blocking, token())
@@ -69,13 +70,13 @@ class ConcurrentScoreTest {
   @Test
   void concurrentRetriesOfOneRequestGetOneDecision() throws Exception {
     ScoreRequest request = aPayment(UUID.randomUUID()).build();
-    RiskGrpc.RiskFutureStub stub = withToken(async, token());
-    List<ListenableFuture<ScoreResponse>> calls = new ArrayList<>();
+    MutinyRiskGrpc.MutinyRiskStub stub = withToken(async, token());
+    List<CompletableFuture<ScoreResponse>> calls = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      calls.add(stub.score(request));
+      calls.add(stub.score(request).subscribeAsCompletionStage());
     }
     Set<String> ids = new HashSet<>();
-    for (ListenableFuture<ScoreResponse> call : calls) {
+    for (CompletableFuture<ScoreResponse> call : calls) {
       ids.add(call.get(30, TimeUnit.SECONDS).getDecisionId());
     }
     assertEquals(1, ids.size());

@@ -39,7 +39,10 @@ public class StalledRedis implements QuarkusTestResourceLifecycleManager {
             "stalled-redis");
     acceptor.setDaemon(true);
     acceptor.start();
-    return Map.of("quarkus.redis.hosts", "redis://127.0.0.1:" + server.getLocalPort());
+    return Map.of(
+        "quarkus.redis.hosts", "redis://127.0.0.1:" + server.getLocalPort(),
+        // The production budget: the degraded answer must come well inside a caller's deadline.
+        "risk.features.timeout", "25ms");
   }
 
   @Override

@@ -1,9 +1,6 @@
 package io.farthing.risk.rule.rest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.farthing.common.Page;
-import io.farthing.common.rest.ProblemMappers;
 import io.farthing.risk.rule.DryRun;
 import io.farthing.risk.rule.DryRunService;
 import io.farthing.risk.rule.RuleBody;
@@ -20,14 +17,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * Runtime administration of the risk rules. Reads (and dry-runs, which write nothing) are open
@@ -125,23 +120,6 @@ public class AdminRuleResource {
   // Quarkus maps a body of the wrong JSON shape with its own mapper (plain JSON) and a truncated
   // one as a bare 400 before the common problem mappers see them; these keep this API's bad
   // bodies MALFORMED_BODY problems like every other refusal.
-  private static final ProblemMappers PROBLEMS = new ProblemMappers();
-
-  @ServerExceptionMapper
-  public Response unreadable(MismatchedInputException e) {
-    return PROBLEMS.unreadable(e);
-  }
-
-  @ServerExceptionMapper
-  public Response refused(WebApplicationException e) {
-    for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
-      if (cause instanceof JsonProcessingException json) {
-        return PROBLEMS.unreadable(json);
-      }
-    }
-    return PROBLEMS.web(e);
-  }
-
   private String actor() {
     return token.getSubject();
   }
