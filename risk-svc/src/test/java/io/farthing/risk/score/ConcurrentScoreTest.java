@@ -51,8 +51,11 @@ class ConcurrentScoreTest {
     UUID user = UUID.randomUUID();
     MutinyRiskGrpc.MutinyRiskStub stub = withToken(async, token());
     List<CompletableFuture<ScoreResponse>> calls = new ArrayList<>();
+    // One event time for all: a window (t - 24 h, t] then holds exactly the payments that
+    // reached Redis before, so the counts show the order Redis applied them in.
+    com.google.protobuf.Timestamp sameTime = io.farthing.risk.support.Payments.at(java.time.Instant.now());
     for (int i = 0; i < CALLS; i++) {
-      calls.add(stub.score(aPayment(user).build()).subscribeAsCompletionStage());
+      calls.add(stub.score(aPayment(user).setAt(sameTime).build()).subscribeAsCompletionStage());
     }
     Set<Long> counts = new TreeSet<>();
     for (CompletableFuture<ScoreResponse> call : calls) {
