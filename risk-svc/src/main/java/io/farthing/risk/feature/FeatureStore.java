@@ -251,7 +251,8 @@ public class FeatureStore {
         FeatureKeys.merchantDays(ctx.merchantId()),
         FeatureKeys.nearLimit(user),
         FeatureKeys.riskBudget(user),
-        FeatureKeys.fraudReports(user));
+        FeatureKeys.fraudReports(user),
+        FeatureKeys.sums(user));
   }
 
   /** In the order observe.lua reads ARGV. */
@@ -282,7 +283,11 @@ public class FeatureStore {
         Long.toString(DAY_MS),
         Long.toString(amlWindowMs),
         Long.toString(config.userMemory().toMillis()),
-        Long.toString(MERCHANT_TTL_MS));
+        Long.toString(MERCHANT_TTL_MS),
+        Long.toString(MINUTE_MS),
+        Long.toString(HOUR_MS),
+        Long.toString(DAY_MS),
+        Integer.toString(config.incrementalSumsAbove()));
   }
 
   /** Reads observe.lua's reply, in its order. */

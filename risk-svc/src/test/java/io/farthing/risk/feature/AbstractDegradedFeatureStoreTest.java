@@ -76,7 +76,7 @@ abstract class AbstractDegradedFeatureStoreTest {
   @Test
   void aDeadRedisOpensTheCircuitSoLaterCallsDoNotWait() {
     String cause = null;
-    for (int i = 0; i < 40 && !FeatureStore.CIRCUIT_OPEN.equals(cause); i++) {
+    for (int i = 0; i < 120 && !FeatureStore.CIRCUIT_OPEN.equals(cause); i++) {
       cause = timedObserve(aContext().build()).degradedCause();
     }
     assertEquals(FeatureStore.CIRCUIT_OPEN, cause);
