@@ -20,6 +20,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.jboss.logging.Logger;
 
@@ -116,6 +117,10 @@ public class FeatureStore {
    * decision, not for replays: the amount statistics are not idempotent.
    */
   public Uni<Void> learn(RiskContext ctx, Features features, Verdict verdict, int score) {
+    return background("learn", () -> learnNow(ctx, verdict, score));
+  }
+
+  private Uni<?> learnNow(RiskContext ctx, Verdict verdict, int score) {
     if (verdict != Verdict.ALLOW && verdict != Verdict.CHALLENGE) {
       return Uni.createFrom().voidItem();
     }
@@ -140,7 +145,7 @@ public class FeatureStore {
             Integer.toString(config.maxEventsPerUser()),
             Long.toString(memoryMs),
             Long.toString(DAY_MS));
-    return background("learn", scripts.learn(), keys, args);
+    return scripts.run(scripts.learn(), keys, args, BACKGROUND_TIMEOUT);
   }
 
   /**
@@ -150,6 +155,10 @@ public class FeatureStore {
    * fails.
    */
   public Uni<Void> recordOutcome(UUID userId, String merchantId, Outcome outcome, Instant at) {
+    return background("recordOutcome", () -> recordOutcomeNow(userId, merchantId, outcome, at));
+  }
+
+  private Uni<?> recordOutcomeNow(UUID userId, String merchantId, Outcome outcome, Instant at) {
     String counter =
         merchantId == null
             ? ""
@@ -175,12 +184,13 @@ public class FeatureStore {
             Integer.toString(config.maxEventsPerUser()),
             Long.toString(MERCHANT_TTL_MS),
             Long.toString(FRAUD_WINDOW_MS));
-    return background("recordOutcome", scripts.outcome(), keys, args);
+    return scripts.run(scripts.outcome(), keys, args, BACKGROUND_TIMEOUT);
   }
 
-  private Uni<Void> background(String what, RedisScripts.Script script, List<String> keys, List<String> args) {
+  /** Runs off-the-hot-path work so that nothing, not even a bad argument, reaches the caller. */
+  private Uni<Void> background(String what, Supplier<Uni<?>> work) {
     return Uni.createFrom()
-        .deferred(() -> scripts.run(script, keys, args, BACKGROUND_TIMEOUT))
+        .deferred(work)
         .replaceWithVoid()
         .onFailure()
         .recoverWithItem(

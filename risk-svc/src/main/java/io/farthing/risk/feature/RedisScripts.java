@@ -3,6 +3,9 @@ package io.farthing.risk.feature;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.smallrye.faulttolerance.api.CircuitBreakerName;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.Command;
@@ -57,13 +60,19 @@ public class RedisScripts {
   private static final Logger LOG = Logger.getLogger(RedisScripts.class);
   private static final Duration STARTUP_LOAD_TIMEOUT = Duration.ofSeconds(5);
 
+  /** The circuit breaker's name, for {@link CircuitBreakerMaintenance}. */
+  public static final String BREAKER = "risk-features-redis";
+
   private final ReactiveRedisDataSource redis;
+  private final CircuitBreakerMaintenance breakers;
+  private final RateLimitedLog breakerLog = new RateLimitedLog(LOG, Duration.ofMinutes(1));
   private final Script observe;
   private final Script learn;
   private final Script outcome;
 
-  public RedisScripts(ReactiveRedisDataSource redis) {
+  public RedisScripts(ReactiveRedisDataSource redis, CircuitBreakerMaintenance breakers) {
     this.redis = redis;
+    this.breakers = breakers;
     this.observe = Script.resource("observe");
     this.learn = Script.resource("learn");
     this.outcome = Script.resource("outcome");
@@ -74,6 +83,7 @@ public class RedisScripts {
    * Fire and forget: a Redis that is down at boot only means degraded answers until it is back.
    */
   void loadAtStartup(@Observes StartupEvent event) {
+    breakers.onStateChange(BREAKER, this::breakerChanged);
     Uni.join()
         .all(load(observe), load(learn), load(outcome))
         .andCollectFailures()
@@ -86,7 +96,16 @@ public class RedisScripts {
             failure ->
                 LOG.warnf(
                     "feature scripts not loaded at startup (%s); features are degraded until Redis answers",
-                    failure.toString()));
+                    RateLimitedLog.describe(failure).substring(2)));
+  }
+
+  /** The breaker's openings and closings are the log lines an SRE needs; requests are not. */
+  private void breakerChanged(CircuitBreakerState state) {
+    switch (state) {
+      case OPEN -> breakerLog.warn("Redis circuit breaker open: Scores answer degraded without waiting for Redis", null);
+      case CLOSED -> LOG.info("Redis circuit breaker closed: Redis features are back");
+      case HALF_OPEN -> LOG.debug("Redis circuit breaker half-open: trying Redis again");
+    }
   }
 
   private Uni<Response> load(Script script) {
@@ -110,6 +129,7 @@ public class RedisScripts {
    * {@link io.smallrye.mutiny.TimeoutException} after {@code timeout}, or
    * CircuitBreakerOpenException while the circuit is open.
    */
+  @CircuitBreakerName(BREAKER)
   @CircuitBreaker(requestVolumeThreshold = 50, failureRatio = 0.5, delay = 2000, successThreshold = 2)
   public Uni<Response> run(Script script, List<String> keys, List<String> args, Duration timeout) {
     return redis

@@ -105,6 +105,22 @@ abstract class AbstractDegradedFeatureStoreTest {
     assertEquals(1, observation.features().number(FeatureNames.DEGRADED, -1));
   }
 
+  @Test
+  void theDegradedAnswerArrivesOnTheCallersVertxContext() throws Throwable {
+    var caller = new java.util.concurrent.atomic.AtomicReference<io.vertx.core.Context>();
+    var answeredOn = new java.util.concurrent.atomic.AtomicReference<io.vertx.core.Context>();
+    var observation =
+        io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(
+            () -> {
+              caller.set(io.vertx.core.Vertx.currentContext());
+              return store
+                  .observe(aContext().build(), Ids.newId(), BUDGET)
+                  .invoke(o -> answeredOn.set(io.vertx.core.Vertx.currentContext()));
+            });
+    assertEquals(expectedCause(), observation.degradedCause());
+    assertTrue(caller.get() != null && caller.get() == answeredOn.get(), "same context");
+  }
+
   private double degradedCount(String cause) {
     var counter = meters.find(FeatureStore.DEGRADED_METRIC).tag("cause", cause).counter();
     return counter == null ? 0 : counter.count();
