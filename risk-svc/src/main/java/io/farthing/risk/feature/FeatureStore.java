@@ -114,7 +114,8 @@ public class FeatureStore {
    * What the verdict teaches: non-DENY verdicts make the merchant familiar; ALLOW and CHALLENGE
    * enter the amount statistics; ALLOW spends risk budget ({@code amount x (1000 + 2 x score) /
    * 1000}), CHALLENGE resets it. DENY changes nothing. Never fails. Call it once per fresh
-   * decision, not for replays: the amount statistics are not idempotent.
+   * decision, not for replays: the amount statistics are not idempotent (the budget is: its entry
+   * is keyed by caller and request id). {@code features} is not read; everything comes from ctx.
    */
   public Uni<Void> learn(RiskContext ctx, Features features, Verdict verdict, int score) {
     return background("learn", () -> learnNow(ctx, verdict, score));
