@@ -11,9 +11,12 @@
 --       9 near limit    risk:{u:<id>}:nl     zset  score event ms, member "<decision>|<amount>|<currency>"
 --      10 risk budget   risk:{u:<id>}:bud    zset  score event ms, member "<weighted>|<currency>|<caller:request>" (learn)
 --      11 fraud reports risk:{u:<id>}:fr     zset  score report ms, member "<outcome>|<ms>" (recordOutcome)
--- ARGV  in the order of FeatureStore#observeArgs. Window bounds come precomputed from Java as
---       strings, so no timestamp is ever formatted by Lua; a window (from, t] is read as
---       ZRANGEBYSCORE '(' .. from, t and trimmed by ZREMRANGEBYSCORE -inf from.
+--      12 sums          risk:{u:<id>}:agg    hash  "at" anchor ms, "<cur>:1".."<cur>:4" sums 1m, 1h, 24h, cash 24h
+--                                                  (only for users beyond incremental_above payments in 24 h)
+-- ARGV  in the order of FeatureStore#observeArgs. Window bounds mostly come precomputed from
+--       Java as strings; those Lua computes are formatted with %.0f (exact for integers below
+--       2^53). A window (from, t] is read as ZRANGEBYSCORE '(' .. from, t and trimmed by
+--       ZREMRANGEBYSCORE -inf from.
 -- Reply {1, first decision id} for a replay (nothing is updated), else {0, values...} in the
 --       order FeatureStore#fromRedis reads them.
 -- Lua numbers are doubles: sums of minor units are exact below 2^53, far above any real total.
@@ -24,13 +27,15 @@ local lat, lon, near_limit = ARGV[9], ARGV[10], ARGV[11]
 local replay_seconds, max_events, day = ARGV[12], tonumber(ARGV[13]), tonumber(ARGV[14])
 local from_1m, from_1h, from_24h, from_aml, from_90d = ARGV[15], ARGV[16], ARGV[17], ARGV[18], ARGV[19]
 local ttl_24h, ttl_aml, ttl_memory, ttl_merchant = ARGV[20], ARGV[21], ARGV[22], ARGV[23]
+local w_1m, w_1h, w_24h = tonumber(ARGV[24]), tonumber(ARGV[25]), tonumber(ARGV[26])
+local incremental_above = tonumber(ARGV[27])
 local merchant_days = 30
 
 if not redis.call('SET', KEYS[1], decision_id, 'NX', 'EX', replay_seconds) then
   return {1, redis.call('GET', KEYS[1]) or ''}
 end
 
-local tn, f1m, f1h = tonumber(t), tonumber(from_1m), tonumber(from_1h)
+local tn = tonumber(t)
 
 -- Drops what left the window, then the oldest beyond the bound, and refreshes the TTL.
 local function keep(key, from, ttl)
@@ -39,26 +44,127 @@ local function keep(key, from, ttl)
   redis.call('PEXPIRE', key, ttl)
 end
 
--- Velocity: counts over all currencies, sums and cash-like spend in this currency.
-redis.call('ZADD', KEYS[2], t, decision_id .. '|' .. amount_s .. '|' .. currency .. '|' .. cash)
-keep(KEYS[2], from_24h, ttl_24h)
-local count_1m, count_1h, count_24h, sum_1m, sum_1h, sum_24h, cash_24h = 0, 0, 0, 0, 0, 0, 0
-local events = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. from_24h, t, 'WITHSCORES')
-for i = 1, #events, 2 do
-  local at = tonumber(events[i + 1])
-  local a, cur, c = string.match(events[i], '|(%d+)|([^|]*)|(%d)$')
-  local in_1h, in_1m = at > f1h, at > f1m
-  count_24h = count_24h + 1
-  if in_1h then count_1h = count_1h + 1 end
-  if in_1m then count_1m = count_1m + 1 end
-  if cur == currency then
-    local v = tonumber(a)
-    sum_24h = sum_24h + v
-    if in_1h then sum_1h = sum_1h + v end
-    if in_1m then sum_1m = sum_1m + v end
-    if c == '1' then cash_24h = cash_24h + v end
+-- Velocity: counts over all currencies (ZCOUNT, exact and cheap); sums and cash-like spend in
+-- this currency. A user with few payments in 24 h has their sums recomputed by a scan of the
+-- window; beyond incremental_above the sums are kept in the agg hash, anchored at its "at"
+-- time, and each Score only subtracts what left the windows since then (amortised O(1)), so a
+-- user with thousands of payments does not cost thousands of steps per Score.
+local windows = {w_1m, w_1h, w_24h}
+
+local function fmt(n) return string.format('%.0f', n) end
+
+local function parse(m)
+  local a, cur, c = string.match(m, '|(%d+)|([^|]*)|(%d)$')
+  return tonumber(a), cur, c == '1'
+end
+
+-- sums[currency] = {1m, 1h, 24h, cash-like 24h}
+local function bucket(sums, cur)
+  local b = sums[cur]
+  if not b then
+    b = {0, 0, 0, 0}
+    sums[cur] = b
+  end
+  return b
+end
+
+-- Adds (sign 1) or removes (sign -1) one event in the windows ending at anchor that hold it.
+local function apply(sums, anchor, score, m, sign)
+  local a, cur, cash = parse(m)
+  local b = bucket(sums, cur)
+  for i = 1, 3 do
+    if score > anchor - windows[i] then b[i] = b[i] + sign * a end
+  end
+  if cash and score > anchor - windows[3] then b[4] = b[4] + sign * a end
+end
+
+-- Every currency's sums over the windows ending at anchor, from the stored events.
+local function scan(anchor)
+  local sums = {}
+  local rows = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. fmt(anchor - windows[3]), fmt(anchor), 'WITHSCORES')
+  for i = 1, #rows, 2 do apply(sums, anchor, tonumber(rows[i + 1]), rows[i], 1) end
+  return sums
+end
+
+local function load_agg()
+  local flat = redis.call('HGETALL', KEYS[12])
+  local agg = {sums = {}}
+  for i = 1, #flat, 2 do
+    local field, value = flat[i], tonumber(flat[i + 1])
+    if field == 'at' then
+      agg.at = value
+    else
+      local cur, index = string.match(field, '^(.*):(%d)$')
+      bucket(agg.sums, cur)[tonumber(index)] = value
+    end
+  end
+  if not agg.at then return nil end
+  return agg
+end
+
+local function save_agg(agg)
+  redis.call('DEL', KEYS[12])
+  local fields = {'at', fmt(agg.at)}
+  for cur, b in pairs(agg.sums) do
+    if b[1] ~= 0 or b[2] ~= 0 or b[3] ~= 0 or b[4] ~= 0 then
+      for i = 1, 4 do
+        fields[#fields + 1] = cur .. ':' .. i
+        fields[#fields + 1] = fmt(b[i])
+      end
+    end
+  end
+  redis.call('HSET', KEYS[12], unpack(fields))
+  redis.call('PEXPIRE', KEYS[12], ttl_24h)
+end
+
+local member = decision_id .. '|' .. amount_s .. '|' .. currency .. '|' .. cash
+redis.call('ZADD', KEYS[2], t, member)
+local agg = nil
+if redis.call('ZCOUNT', KEYS[2], '(' .. from_24h, t) > incremental_above then
+  agg = load_agg()
+  if agg and tn >= agg.at then
+    -- Moving the anchor to t: take out what left each window, then add this payment.
+    for i = 1, 3 do
+      local gone = redis.call('ZRANGEBYSCORE', KEYS[2], '(' .. fmt(agg.at - windows[i]), fmt(tn - windows[i]))
+      for _, m in ipairs(gone) do
+        local a, cur, cash_like = parse(m)
+        local b = bucket(agg.sums, cur)
+        b[i] = b[i] - a
+        if i == 3 and cash_like then b[4] = b[4] - a end
+      end
+    end
+    apply(agg.sums, tn, tn, member, 1)
+    agg.at = tn
+  elseif agg then
+    -- Out of order (older than the anchor): it counts where the anchored windows hold it.
+    apply(agg.sums, agg.at, tn, member, 1)
+  else
+    local newest = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
+    local anchor = math.max(tn, tonumber(newest[2]))
+    agg = {at = anchor, sums = scan(anchor)}
   end
 end
+
+-- Trim: what is at or before t - 24h is in no window from now on; beyond the bound the oldest
+-- go, and leave the kept sums with them.
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', from_24h)
+local excess = redis.call('ZCARD', KEYS[2]) - max_events
+if excess > 0 then
+  if agg then
+    local dropped = redis.call('ZRANGE', KEYS[2], 0, excess - 1, 'WITHSCORES')
+    for i = 1, #dropped, 2 do apply(agg.sums, agg.at, tonumber(dropped[i + 1]), dropped[i], -1) end
+  end
+  redis.call('ZREMRANGEBYRANK', KEYS[2], 0, excess - 1)
+end
+redis.call('PEXPIRE', KEYS[2], ttl_24h)
+if agg then save_agg(agg) else redis.call('DEL', KEYS[12]) end
+
+local count_1m = redis.call('ZCOUNT', KEYS[2], '(' .. from_1m, t)
+local count_1h = redis.call('ZCOUNT', KEYS[2], '(' .. from_1h, t)
+local count_24h = redis.call('ZCOUNT', KEYS[2], '(' .. from_24h, t)
+local own
+if agg and agg.at == tn then own = bucket(agg.sums, currency) else own = bucket(scan(tn), currency) end
+local sum_1m, sum_1h, sum_24h, cash_24h = own[1], own[2], own[3], own[4]
 
 -- Distinct ids seen in (t - 24h, t], this one included; a missing id is not counted.
 local function distinct(key, id)

@@ -35,4 +35,12 @@ public interface FeaturesConfig {
    */
   @WithDefault("P180D")
   Duration userMemory();
+
+  /**
+   * Up to this many payments in 24 hours a user's windowed sums are recomputed from their events
+   * on every Score; beyond it they are kept as running sums that each Score only adjusts, so a
+   * very active user costs Redis a bounded amount of work per Score.
+   */
+  @WithDefault("64")
+  int incrementalSumsAbove();
 }

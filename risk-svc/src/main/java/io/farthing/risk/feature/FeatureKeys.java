@@ -26,6 +26,10 @@ final class FeatureKeys {
     return user(userId, "ev");
   }
 
+  static String sums(UUID userId) {
+    return user(userId, "agg");
+  }
+
   static String devices(UUID userId) {
     return user(userId, "dev");
   }

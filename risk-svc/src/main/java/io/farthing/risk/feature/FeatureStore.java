@@ -20,6 +20,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.jboss.logging.Logger;
 
@@ -113,9 +114,14 @@ public class FeatureStore {
    * What the verdict teaches: non-DENY verdicts make the merchant familiar; ALLOW and CHALLENGE
    * enter the amount statistics; ALLOW spends risk budget ({@code amount x (1000 + 2 x score) /
    * 1000}), CHALLENGE resets it. DENY changes nothing. Never fails. Call it once per fresh
-   * decision, not for replays: the amount statistics are not idempotent.
+   * decision, not for replays: the amount statistics are not idempotent (the budget is: its entry
+   * is keyed by caller and request id). {@code features} is not read; everything comes from ctx.
    */
   public Uni<Void> learn(RiskContext ctx, Features features, Verdict verdict, int score) {
+    return background("learn", () -> learnNow(ctx, verdict, score));
+  }
+
+  private Uni<?> learnNow(RiskContext ctx, Verdict verdict, int score) {
     if (verdict != Verdict.ALLOW && verdict != Verdict.CHALLENGE) {
       return Uni.createFrom().voidItem();
     }
@@ -140,7 +146,7 @@ public class FeatureStore {
             Integer.toString(config.maxEventsPerUser()),
             Long.toString(memoryMs),
             Long.toString(DAY_MS));
-    return background("learn", scripts.learn(), keys, args);
+    return scripts.run(scripts.learn(), keys, args, BACKGROUND_TIMEOUT);
   }
 
   /**
@@ -150,6 +156,10 @@ public class FeatureStore {
    * fails.
    */
   public Uni<Void> recordOutcome(UUID userId, String merchantId, Outcome outcome, Instant at) {
+    return background("recordOutcome", () -> recordOutcomeNow(userId, merchantId, outcome, at));
+  }
+
+  private Uni<?> recordOutcomeNow(UUID userId, String merchantId, Outcome outcome, Instant at) {
     String counter =
         merchantId == null
             ? ""
@@ -175,12 +185,13 @@ public class FeatureStore {
             Integer.toString(config.maxEventsPerUser()),
             Long.toString(MERCHANT_TTL_MS),
             Long.toString(FRAUD_WINDOW_MS));
-    return background("recordOutcome", scripts.outcome(), keys, args);
+    return scripts.run(scripts.outcome(), keys, args, BACKGROUND_TIMEOUT);
   }
 
-  private Uni<Void> background(String what, RedisScripts.Script script, List<String> keys, List<String> args) {
+  /** Runs off-the-hot-path work so that nothing, not even a bad argument, reaches the caller. */
+  private Uni<Void> background(String what, Supplier<Uni<?>> work) {
     return Uni.createFrom()
-        .deferred(() -> scripts.run(script, keys, args, BACKGROUND_TIMEOUT))
+        .deferred(work)
         .replaceWithVoid()
         .onFailure()
         .recoverWithItem(
@@ -251,7 +262,8 @@ public class FeatureStore {
         FeatureKeys.merchantDays(ctx.merchantId()),
         FeatureKeys.nearLimit(user),
         FeatureKeys.riskBudget(user),
-        FeatureKeys.fraudReports(user));
+        FeatureKeys.fraudReports(user),
+        FeatureKeys.sums(user));
   }
 
   /** In the order observe.lua reads ARGV. */
@@ -282,7 +294,11 @@ public class FeatureStore {
         Long.toString(DAY_MS),
         Long.toString(amlWindowMs),
         Long.toString(config.userMemory().toMillis()),
-        Long.toString(MERCHANT_TTL_MS));
+        Long.toString(MERCHANT_TTL_MS),
+        Long.toString(MINUTE_MS),
+        Long.toString(HOUR_MS),
+        Long.toString(DAY_MS),
+        Integer.toString(config.incrementalSumsAbove()));
   }
 
   /** Reads observe.lua's reply, in its order. */

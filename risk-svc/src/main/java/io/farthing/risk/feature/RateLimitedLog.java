@@ -1,5 +1,6 @@
 package io.farthing.risk.feature;
 
+import io.smallrye.mutiny.CompositeException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
@@ -29,15 +30,20 @@ final class RateLimitedLog {
     }
     long heldBack = suppressed.getAndSet(0);
     log.warnf(
-        "%s: %s (%d more like it in the last %ds not logged)",
+        "%s%s (%d more like it in the last %ds not logged)",
         what, describe(failure), heldBack, intervalNanos / 1_000_000_000L);
   }
 
-  private static String describe(Throwable failure) {
+  /** One line: the failure's type and the first line of its message (no stack trace). */
+  static String describe(Throwable failure) {
     if (failure == null) {
-      return "no cause";
+      return "";
+    }
+    if (failure instanceof CompositeException composite && composite.getCause() != null) {
+      failure = composite.getCause(); // "Multiple exceptions caught:" says nothing; the first does
     }
     String message = failure.getMessage();
-    return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    String firstLine = message == null ? "" : message.lines().findFirst().orElse("");
+    return ": " + failure.getClass().getSimpleName() + (firstLine.isEmpty() ? "" : ": " + firstLine);
   }
 }

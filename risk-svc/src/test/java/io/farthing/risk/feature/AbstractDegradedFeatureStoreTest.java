@@ -76,7 +76,7 @@ abstract class AbstractDegradedFeatureStoreTest {
   @Test
   void aDeadRedisOpensTheCircuitSoLaterCallsDoNotWait() {
     String cause = null;
-    for (int i = 0; i < 40 && !FeatureStore.CIRCUIT_OPEN.equals(cause); i++) {
+    for (int i = 0; i < 120 && !FeatureStore.CIRCUIT_OPEN.equals(cause); i++) {
       cause = timedObserve(aContext().build()).degradedCause();
     }
     assertEquals(FeatureStore.CIRCUIT_OPEN, cause);
@@ -103,6 +103,22 @@ abstract class AbstractDegradedFeatureStoreTest {
     var observation = store.observe(aContext().build(), Ids.newId(), Duration.ZERO).await().atMost(WITHIN);
     assertEquals(FeatureStore.REDIS_TIMEOUT, observation.degradedCause());
     assertEquals(1, observation.features().number(FeatureNames.DEGRADED, -1));
+  }
+
+  @Test
+  void theDegradedAnswerArrivesOnTheCallersVertxContext() throws Throwable {
+    var caller = new java.util.concurrent.atomic.AtomicReference<io.vertx.core.Context>();
+    var answeredOn = new java.util.concurrent.atomic.AtomicReference<io.vertx.core.Context>();
+    var observation =
+        io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(
+            () -> {
+              caller.set(io.vertx.core.Vertx.currentContext());
+              return store
+                  .observe(aContext().build(), Ids.newId(), BUDGET)
+                  .invoke(o -> answeredOn.set(io.vertx.core.Vertx.currentContext()));
+            });
+    assertEquals(expectedCause(), observation.degradedCause());
+    assertTrue(caller.get() != null && caller.get() == answeredOn.get(), "same context");
   }
 
   private double degradedCount(String cause) {

@@ -8,10 +8,12 @@ import io.farthing.risk.decision.Outcome;
 import io.farthing.risk.feature.FeatureStore.Observation;
 import io.farthing.risk.score.RiskContext;
 import io.farthing.risk.score.Verdict;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
 
 /** Calls the store the way the lead's Score does, waiting on the test thread. */
 abstract class AbstractFeatureStoreTest {
@@ -21,6 +23,13 @@ abstract class AbstractFeatureStoreTest {
   static final Duration WAIT = Duration.ofSeconds(10);
 
   @Inject FeatureStore store;
+  @Inject CircuitBreakerMaintenance circuitBreakers;
+
+  /** The app is shared by test classes: a circuit opened by one (a loaded machine) must not fail the next. */
+  @BeforeEach
+  void closeTheCircuit() {
+    circuitBreakers.resetAll();
+  }
 
   Observation observation(RiskContext ctx) {
     return observation(ctx, Ids.newId());

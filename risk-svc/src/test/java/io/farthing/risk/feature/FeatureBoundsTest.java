@@ -3,6 +3,7 @@ package io.farthing.risk.feature;
 import static io.farthing.risk.feature.Contexts.aContext;
 import static io.farthing.risk.feature.Contexts.before;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.farthing.risk.score.Channel;
 import io.quarkus.redis.datasource.RedisDataSource;
@@ -26,7 +27,8 @@ class FeatureBoundsTest extends AbstractFeatureStoreTest {
   public static class FiveEvents implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-      return Map.of("risk.features.max-events-per-user", "5");
+      // Running sums from the first payment, so dropping the oldest must also leave the sums.
+      return Map.of("risk.features.max-events-per-user", "5", "risk.features.incremental-sums-above", "0");
     }
   }
 
@@ -45,6 +47,7 @@ class FeatureBoundsTest extends AbstractFeatureStoreTest {
     assertEquals(5, number(now, FeatureNames.IPS_24H));
     assertEquals(5, redis.sortedSet(String.class).zcard(FeatureKeys.events(user)));
     assertEquals(5, redis.sortedSet(String.class).zcard(FeatureKeys.devices(user)));
+    assertTrue(redis.key().pttl(FeatureKeys.sums(user)) > 0, "the running sums expire too");
   }
 
   @Test

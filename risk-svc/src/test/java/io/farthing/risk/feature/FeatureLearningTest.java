@@ -78,6 +78,12 @@ class FeatureLearningTest extends AbstractFeatureStoreTest {
   }
 
   @Test
+  void feedbackNeverFailsItsCallerEvenWithBadInput() {
+    store.recordOutcome(UUID.randomUUID(), null, io.farthing.risk.decision.Outcome.FRAUD, null).await().atMost(WAIT);
+    store.learn(aContext().build(), null, null, 0).await().atMost(WAIT);
+  }
+
+  @Test
   void riskBudgetAccumulatesAllowedSpendAndAChallengeResetsIt() {
     UUID user = UUID.randomUUID();
     long day = Duration.ofDays(1).toMillis();

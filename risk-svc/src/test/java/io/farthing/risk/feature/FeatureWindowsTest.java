@@ -10,6 +10,10 @@ import io.farthing.risk.score.Channel;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,6 +39,46 @@ class FeatureWindowsTest extends AbstractFeatureStoreTest {
     now = observe(aContext().user(in).amount(250).build());
     assertEquals(2, number(now, count));
     assertEquals(350, number(now, sum));
+  }
+
+  /** One stored payment of the brute-force model below. */
+  private record Paid(long atMs, long amount, String currency, boolean cash) {}
+
+  @Test
+  void countsAndSumsMatchABruteForceModelOverManyPaymentsSomeOutOfOrder() {
+    UUID user = UUID.randomUUID();
+    Random random = new Random(20261201);
+    List<Paid> stored = new ArrayList<>();
+    long newest = before(Duration.ofHours(30)).toEpochMilli();
+    long[] windows = {60_000, 3_600_000, 86_400_000};
+    String[] counts = {FeatureNames.COUNT_1M, FeatureNames.COUNT_1H, FeatureNames.COUNT_24H};
+    String[] sums = {FeatureNames.SUM_1M, FeatureNames.SUM_1H, FeatureNames.SUM_24H};
+    for (int k = 0; k < 160; k++) {
+      long at;
+      if (k > 0 && random.nextInt(10) == 0) {
+        at = newest - 1 - random.nextInt(5_000); // a late arrival
+      } else {
+        newest += random.nextInt(4) == 0 ? random.nextInt(20_000) : random.nextInt(30 * 60_000);
+        at = newest;
+      }
+      var paid = new Paid(at, 1 + random.nextInt(100_000), random.nextInt(4) == 0 ? "USD" : "EUR", random.nextInt(3) == 0);
+      stored.add(paid);
+      var features =
+          observe(aContext().user(user).amount(paid.amount()).currency(paid.currency()).cash(paid.cash())
+              .at(Instant.ofEpochMilli(at)).build());
+      for (int w = 0; w < windows.length; w++) {
+        long from = at - windows[w];
+        var inWindow = stored.stream().filter(p -> p.atMs() > from && p.atMs() <= at).toList();
+        assertEquals(inWindow.size(), number(features, counts[w]), counts[w] + " at payment " + k);
+        long sum = inWindow.stream().filter(p -> p.currency().equals(paid.currency())).mapToLong(Paid::amount).sum();
+        assertEquals(sum, number(features, sums[w]), sums[w] + " at payment " + k);
+        if (w == 2) {
+          long cash = inWindow.stream().filter(p -> p.currency().equals(paid.currency()) && p.cash()).mapToLong(Paid::amount).sum();
+          assertEquals(cash * 100 / sum, number(features, FeatureNames.CASH_EQUIV_SHARE_PCT), "cash share at payment " + k);
+        }
+      }
+      stored.removeIf(p -> p.atMs() <= at - 86_400_000); // the store trims what no later window holds
+    }
   }
 
   @Test
