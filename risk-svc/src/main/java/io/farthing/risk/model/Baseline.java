@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,7 +20,15 @@ import java.util.Map;
  * made (generator seed and size, training options, sample counts, the held-out metrics). It is
  * written by {@link TrainBaseline} and nothing else; a test retrains and compares, so the resource
  * cannot drift from the code.
+ *
+ * <p>Read and written with a plain Jackson mapper, so a native image needs the reflection
+ * registered here.
  */
+@RegisterForReflection(
+    targets = {
+      Baseline.class, Baseline.Report.class, Baseline.Generator.class, Baseline.Training.class,
+      Metrics.class, LogisticModel.Json.class, LogisticModel.Parameter.class, Transform.class
+    })
 public record Baseline(int format, Report report, LogisticModel.Json parameters) {
   public static final String RESOURCE = "model/baseline.json";
   public static final int FORMAT = 1;

@@ -121,6 +121,22 @@ class ModelServiceTest {
   }
 
   @Test
+  void aDegradedPaymentIsScoredFromTheRequestFeaturesAlone() {
+    Features degraded = Features.builder()
+        .number(FeatureNames.AMOUNT_MINOR, 450)
+        .flag(FeatureNames.DEVICE_KNOWN, true)
+        .flag(FeatureNames.CASH_EQUIVALENT, false)
+        .number(FeatureNames.KYC_TIER, 2)
+        .flag(FeatureNames.DEGRADED, true)
+        .build();
+    ModelScore score = model.score(degraded);
+    assertTrue(score.probability() > 0 && score.probability() < 0.5, "p = " + score.probability());
+    Reason reason = score.reasons().get(0);
+    assertTrue(reason.features().size() <= 3);
+    reason.features().keySet().forEach(name -> assertTrue(degraded.has(name), name));
+  }
+
+  @Test
   void learningFraudRaisesTheProbabilityAndPersistsEveryStep() {
     Features f = ambiguous(1_700);
     double before = undecided(f);
