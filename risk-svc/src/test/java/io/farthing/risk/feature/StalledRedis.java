@@ -29,7 +29,12 @@ public class StalledRedis implements QuarkusTestResourceLifecycleManager {
     acceptor.setDaemon(true);
     acceptor.start();
     String url = "redis://127.0.0.1:" + server.getLocalPort();
-    return Map.of("quarkus.redis.hosts", url, "%test.quarkus.redis.hosts", url);
+    return Map.of(
+        "quarkus.redis.hosts", url,
+        "%test.quarkus.redis.hosts", url,
+        // The production budget: the degraded answer must come well inside a caller's deadline.
+        "risk.features.timeout", "25ms",
+        "%test.risk.features.timeout", "25ms");
   }
 
   private void acceptForever() {

@@ -14,7 +14,7 @@ import io.farthing.proto.risk.v1.RiskGrpc;
 import io.farthing.proto.risk.v1.ScoreResponse;
 import io.farthing.proto.risk.v1.Verdict;
 import io.farthing.risk.support.RiskTestDatabase;
-import io.farthing.risk.support.StalledRedis;
+import io.farthing.risk.feature.StalledRedis;
 import io.farthing.testing.TestJwks;
 import io.farthing.testing.TestTokens;
 import io.quarkus.grpc.GrpcClient;
