@@ -107,10 +107,10 @@ public class ScoreService {
   public Uni<Scored> score(RiskContext context, Duration deadline) {
     long startedNanos = System.nanoTime();
     UUID decisionId = Ids.newId();
-    Executor onCallersContext = callersContext();
+    // observe() answers on the caller's Vert.x context (FeatureStoreThreadingTest), which the
+    // reactive session of the AML check after the answer needs.
     return features
         .observe(context, decisionId, featureBudget(deadline))
-        .emitOn(onCallersContext)
         .chain(
             observation ->
                 observation.replayOf() != null
