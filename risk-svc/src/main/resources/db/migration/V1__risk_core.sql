@@ -33,7 +33,8 @@ create index rule_changes_rule on rule_changes (rule_id, version);
 create table model_versions (
   version     text primary key,
   kind        text not null check (kind in ('BASELINE', 'RETRAINED')),
-  -- {"bias": ..., "weights": {"feature": w, ...}, "scales": {...}}: see io.farthing.risk.model.
+  -- {"format": 1, "bias": b, "features": [{name, transform, cap, mean, scale, weight}, ...]}:
+  -- see io.farthing.risk.model.LogisticModel and docs/risk-model.md.
   parameters  jsonb not null,
   -- precision, recall, ... on the held-out split of the training data.
   metrics     jsonb not null default '{}'::jsonb,

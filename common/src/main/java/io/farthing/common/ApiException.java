@@ -13,6 +13,8 @@ public class ApiException extends RuntimeException {
     FORBIDDEN(403),
     NOT_FOUND(404),
     CONFLICT(409),
+    /** The same request is being handled right now (gRPC ABORTED): retry shortly. */
+    IN_PROGRESS(409),
     PRECONDITION(422),
     LOCKED(423),
     RATE_LIMITED(429),

@@ -71,6 +71,7 @@ public final class GrpcErrors {
       case FORBIDDEN -> Code.PERMISSION_DENIED;
       case NOT_FOUND -> Code.NOT_FOUND;
       case CONFLICT -> Code.ALREADY_EXISTS;
+      case IN_PROGRESS -> Code.ABORTED;
       case PRECONDITION, LOCKED -> Code.FAILED_PRECONDITION;
       case RATE_LIMITED -> Code.RESOURCE_EXHAUSTED;
       case UNAVAILABLE -> Code.UNAVAILABLE;

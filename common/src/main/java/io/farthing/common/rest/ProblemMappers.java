@@ -1,6 +1,7 @@
 package io.farthing.common.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.farthing.common.ApiException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -51,6 +52,15 @@ public class ProblemMappers {
         .toResponse();
   }
 
+  /**
+   * JSON of the wrong shape (a string where an object belongs). Quarkus REST has a built-in
+   * mapper for it that answers plain JSON; this one keeps every 400 problem+json.
+   */
+  @ServerExceptionMapper
+  public Response mismatched(MismatchedInputException e) {
+    return unreadable(e);
+  }
+
   @ServerExceptionMapper
   public Response unauthenticated(AuthenticationFailedException e) {
     return Problem.of(401, "UNAUTHENTICATED", "A valid bearer token is required").toResponse();
@@ -68,6 +78,12 @@ public class ProblemMappers {
 
   @ServerExceptionMapper
   public Response web(WebApplicationException e) {
+    // A truncated or broken body reaches us wrapped: answer it as the JSON problem it is.
+    for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+      if (cause instanceof JsonProcessingException json) {
+        return unreadable(json);
+      }
+    }
     int status = e.getResponse().getStatus();
     if (status >= 500) {
       return unexpected(e);

@@ -27,4 +27,20 @@ public interface FeaturesConfig {
   /** A retry with the same request_id within this window answers the first decision. */
   @WithDefault("PT10M")
   Duration replayWindow();
+
+  /**
+   * How long a user's slow-moving features survive without activity: the merchants they paid
+   * (new_merchant), their amount statistics (history_count, amount_zscore_x100) and their last
+   * location (travel_km).
+   */
+  @WithDefault("P180D")
+  Duration userMemory();
+
+  /**
+   * Up to this many payments in 24 hours a user's windowed sums are recomputed from their events
+   * on every Score; beyond it they are kept as running sums that each Score only adjusts, so a
+   * very active user costs Redis a bounded amount of work per Score.
+   */
+  @WithDefault("64")
+  int incrementalSumsAbove();
 }
