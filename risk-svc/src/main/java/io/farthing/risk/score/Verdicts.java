@@ -2,9 +2,11 @@ package io.farthing.risk.score;
 
 /**
  * The one place a score and the forced verdicts become a verdict, used by scoring and by rule
- * dry-runs alike. A forced DENY beats a forced CHALLENGE, which beats a forced ALLOW; a forced
- * ALLOW beats the thresholds; otherwise {@code score >= denyAt} denies and
- * {@code score >= challengeAt} challenges.
+ * dry-runs alike. By the score: {@code score >= denyAt} denies, {@code score >= challengeAt}
+ * challenges. The strongest forced verdict then applies: DENY denies; CHALLENGE is a floor (a
+ * score that denies still denies — a rule asking for confirmation never softens a denial);
+ * ALLOW is an operator's explicit allow-listing and wins over the score, never over a forced
+ * CHALLENGE or DENY (those are stronger forces, see {@link #strongerForce}).
  */
 public final class Verdicts {
   public static final int MIN_SCORE = 0;
@@ -18,13 +20,16 @@ public final class Verdicts {
 
   /** @param forced the strongest verdict a rule forced, or null */
   public static Verdict decide(int score, int challengeAt, int denyAt, Verdict forced) {
-    if (forced != null) {
-      return forced;
+    Verdict byScore =
+        score >= denyAt ? Verdict.DENY : score >= challengeAt ? Verdict.CHALLENGE : Verdict.ALLOW;
+    if (forced == null) {
+      return byScore;
     }
-    if (score >= denyAt) {
-      return Verdict.DENY;
-    }
-    return score >= challengeAt ? Verdict.CHALLENGE : Verdict.ALLOW;
+    return switch (forced) {
+      case DENY -> Verdict.DENY;
+      case CHALLENGE -> byScore.atLeast(Verdict.CHALLENGE);
+      case ALLOW -> Verdict.ALLOW;
+    };
   }
 
   /** The stronger of two forced verdicts (DENY > CHALLENGE > ALLOW); either may be null. */

@@ -16,9 +16,16 @@ class VerdictsTest {
   }
 
   @Test
-  void aForcedVerdictWinsOverTheScoreEitherWay() {
+  void aForcedDenyOrAllowWinsOverTheScore() {
     assertEquals(Verdict.ALLOW, Verdicts.decide(950, 400, 800, Verdict.ALLOW));
     assertEquals(Verdict.DENY, Verdicts.decide(0, 400, 800, Verdict.DENY));
+  }
+
+  @Test
+  void aForcedChallengeNeverSoftensADenial() {
+    assertEquals(Verdict.CHALLENGE, Verdicts.decide(0, 400, 800, Verdict.CHALLENGE));
+    assertEquals(Verdict.CHALLENGE, Verdicts.decide(500, 400, 800, Verdict.CHALLENGE));
+    assertEquals(Verdict.DENY, Verdicts.decide(900, 400, 800, Verdict.CHALLENGE));
   }
 
   @Test
