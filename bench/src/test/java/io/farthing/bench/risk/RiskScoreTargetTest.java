@@ -76,9 +76,9 @@ class RiskScoreTargetTest {
   void drivesScoreWithTheTokenAndCountsVerdictsFlagsAndErrors() throws Exception {
     ScoreWorkload workload = new ScoreWorkload(2_000, 1, "t");
     try (RiskScoreTarget target = new RiskScoreTarget(
-        "127.0.0.1:" + server.getPort(), 2, "tok", workload, Duration.ofSeconds(2))) {
+        "127.0.0.1:" + server.getPort(), 2, "tok", workload, Duration.ofSeconds(20))) {
       assertEquals(Verdict.VERDICT_ALLOW.getNumber() > 0, target.probe(workload.next(-1)).getVerdictValue() > 0);
-      LoadPlan plan = new LoadPlan(1_000, 64, Duration.ofMillis(300), Duration.ofSeconds(1), Duration.ofSeconds(3));
+      LoadPlan plan = new LoadPlan(1_000, 1_000, Duration.ofMillis(300), Duration.ofSeconds(1), Duration.ofSeconds(20));
       LoadRunner.Outcome run = new LoadRunner(plan, target).run();
 
       var m = run.measured();
