@@ -71,6 +71,30 @@ class ConcurrentScoreTest {
   }
 
   @Test
+  void concurrentReportsOfOneOutcomeAreAppliedOnce() throws Exception {
+    String both = TestTokens.client("fcl_payments-svc", "risk:score", "risk:report");
+    ScoreResponse paid = withToken(blocking, both).score(aPayment(UUID.randomUUID()).build());
+    io.farthing.proto.risk.v1.ReportOutcomeRequest report =
+        io.farthing.proto.risk.v1.ReportOutcomeRequest.newBuilder()
+            .setDecisionId(paid.getDecisionId())
+            .setOutcome(io.farthing.proto.risk.v1.Outcome.OUTCOME_DISPUTE_LOST)
+            .build();
+    long updatesBefore = Sql.count("select updates from model_versions where active");
+    MutinyRiskGrpc.MutinyRiskStub stub = withToken(async, both);
+    List<CompletableFuture<io.farthing.proto.risk.v1.ReportOutcomeResponse>> calls = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      calls.add(stub.reportOutcome(report).subscribeAsCompletionStage());
+    }
+    int applied = 0;
+    for (CompletableFuture<io.farthing.proto.risk.v1.ReportOutcomeResponse> call : calls) {
+      applied += call.get(30, TimeUnit.SECONDS).getApplied() ? 1 : 0;
+    }
+    assertEquals(1, applied);
+    assertEquals(1, Sql.count("select count(*) from outcomes where decision_id = ?1", UUID.fromString(paid.getDecisionId())));
+    assertEquals(updatesBefore + 1, Sql.count("select updates from model_versions where active"));
+  }
+
+  @Test
   void concurrentRetriesOfOneRequestGetOneDecision() throws Exception {
     ScoreRequest request = aPayment(UUID.randomUUID()).build();
     MutinyRiskGrpc.MutinyRiskStub stub = withToken(async, token());
