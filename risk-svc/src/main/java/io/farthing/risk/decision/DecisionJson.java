@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.farthing.risk.feature.Features;
 import io.farthing.risk.score.Channel;
-import io.farthing.risk.score.Friction.Thresholds;
 import io.farthing.risk.score.Reason;
 import io.farthing.risk.score.RiskContext;
 import io.farthing.risk.score.SecurityLevel;
@@ -141,10 +140,6 @@ final class DecisionJson {
     Map<String, String> stored = new LinkedHashMap<>();
     object.fields().forEachRemaining(e -> stored.put(e.getKey(), e.getValue().asText()));
     return Features.fromText(stored);
-  }
-
-  Thresholds thresholds(int challengeAt, int denyAt) {
-    return new Thresholds(challengeAt, denyAt);
   }
 
   JsonNode parse(Object value) {

@@ -1,6 +1,7 @@
 package io.farthing.risk.decision;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.farthing.risk.score.Friction.Thresholds;
 import io.farthing.risk.score.Verdict;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -8,6 +9,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +22,7 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class DecisionRepository {
+  private static final Logger LOG = Logger.getLogger(DecisionRepository.class);
   private static final String COLUMNS =
       "d.id, d.score, d.verdict, d.rule_points, d.model_points, d.model_version, d.degraded,"
           + " d.challenge_at, d.deny_at, d.request::text as request, d.features::text as features,"
@@ -62,6 +65,27 @@ public class DecisionRepository {
             });
   }
 
+  /**
+   * The newest {@code limit} decisions, newest first, for replaying rules over them (dry-run). A
+   * row this version cannot read is skipped and logged, so one odd row never blocks a dry-run.
+   */
+  public Uni<List<Decision>> recent(int limit) {
+    return pool.preparedQuery("select " + COLUMNS + " from decisions d order by d.decided_at desc, d.id desc limit $1")
+        .execute(Tuple.of(limit))
+        .map(
+            rows -> {
+              List<Decision> decisions = new ArrayList<>(rows.size());
+              for (Row row : rows) {
+                try {
+                  decisions.add(decision(row));
+                } catch (RuntimeException e) {
+                  LOG.warnf("Decision %s cannot be read and is skipped: %s", row.getUUID("id"), e.getClass().getName());
+                }
+              }
+              return decisions;
+            });
+  }
+
   /** Records an outcome once; true when it is new for this decision. */
   public Uni<Boolean> addOutcome(UUID decisionId, Outcome outcome, String reportedBy) {
     return pool.preparedQuery(
@@ -91,7 +115,7 @@ public class DecisionRepository {
         row.getInteger("model_points"),
         row.getString("model_version"),
         row.getBoolean("degraded"),
-        json.thresholds(row.getInteger("challenge_at"), row.getInteger("deny_at")),
+        new Thresholds(row.getInteger("challenge_at"), row.getInteger("deny_at")),
         json.features(json.parse(row.getString("features"))),
         json.reasons(json.parse(row.getString("reasons"))),
         decidedAt.toInstant(),

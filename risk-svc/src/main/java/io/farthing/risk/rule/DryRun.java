@@ -1,5 +1,7 @@
 package io.farthing.risk.rule;
 
+import io.farthing.risk.decision.Decision;
+import io.farthing.risk.score.Reason;
 import io.farthing.risk.score.Verdict;
 import io.farthing.risk.score.Verdicts;
 import java.util.ArrayList;
@@ -45,7 +47,7 @@ public final class DryRun {
   private DryRun() {}
 
   /** @param decisions newest first */
-  public static Result run(Rule candidate, List<StoredDecision> decisions) {
+  public static Result run(Rule candidate, List<Decision> decisions) {
     Map<Verdict, Map<Verdict, Integer>> matrix = new EnumMap<>(Verdict.class);
     for (Verdict from : Verdict.values()) {
       Map<Verdict, Integer> row = new EnumMap<>(Verdict.class);
@@ -58,12 +60,12 @@ public final class DryRun {
     int previouslyFired = 0;
     int changed = 0;
     List<UUID> samples = new ArrayList<>();
-    for (StoredDecision decision : decisions) {
+    for (Decision decision : decisions) {
       boolean fires = candidate.enabled() && candidate.matches(decision.features());
       int oldPoints = 0;
       boolean contributed = false;
       Verdict remainingForce = null;
-      for (StoredDecision.Contribution reason : decision.reasons()) {
+      for (Reason reason : decision.reasons()) {
         if (candidate.id().equals(reason.ruleId())) {
           contributed = true;
           oldPoints += reason.points();
@@ -76,7 +78,7 @@ public final class DryRun {
         long rulePoints = (long) decision.rulePoints() - oldPoints + (fires ? candidate.points() : 0);
         int score = Verdicts.clampScore(rulePoints + decision.modelPoints());
         Verdict forced = fires ? Verdicts.strongerForce(remainingForce, candidate.forceVerdict()) : remainingForce;
-        to = Verdicts.decide(score, decision.challengeAt(), decision.denyAt(), forced);
+        to = Verdicts.decide(score, decision.thresholds().challengeAt(), decision.thresholds().denyAt(), forced);
       }
       fired += fires ? 1 : 0;
       previouslyFired += contributed ? 1 : 0;

@@ -1,5 +1,6 @@
 package io.farthing.risk.rule;
 
+import io.farthing.risk.decision.DecisionRepository;
 import io.farthing.common.ApiException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -10,11 +11,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class DryRunService {
   public static final String INVALID_LIMIT = "INVALID_LIMIT";
 
-  private final StoredDecisions decisions;
+  private final DecisionRepository decisions;
   private final RuleService rules;
   private final RulesConfig config;
 
-  public DryRunService(StoredDecisions decisions, RuleService rules, RulesConfig config) {
+  public DryRunService(DecisionRepository decisions, RuleService rules, RulesConfig config) {
     this.decisions = decisions;
     this.rules = rules;
     this.config = config;
@@ -34,7 +35,7 @@ public class DryRunService {
   }
 
   private Uni<DryRun.Result> replay(Rule rule, int limit) {
-    // Thousands of rows are replayed off the event loop, after the session is closed.
+    // Thousands of rows are replayed off the event loop.
     return decisions.recent(limit)
         .emitOn(Infrastructure.getDefaultWorkerPool())
         .map(recent -> DryRun.run(rule, recent));

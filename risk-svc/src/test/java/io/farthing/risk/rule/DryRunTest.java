@@ -60,18 +60,39 @@ class DryRunTest {
       Row row = rows.get(i);
       Map<String, String> features = new LinkedHashMap<>(row.features());
       int score = Math.max(0, Math.min(1000, row.rulePoints() + row.modelPoints()));
+      UUID userId = UUID.randomUUID();
+      String at = newest.minusMillis(i).toString();
       Sql.update("""
           insert into decisions (id, caller, request_id, user_id, merchant_id, channel, amount_minor, currency, score,
             verdict, rule_points, model_points, model_version, degraded, challenge_at, deny_at, request, features,
             reasons, decided_at)
           values (cast(?1 as uuid), 'test-partner', ?2, cast(?3 as uuid), 'm-1', 'IN_APP', 250, 'EUR', ?4, ?5, ?6, ?7,
-            'baseline-1', false, ?8, ?9, cast(cast('{}' as text) as jsonb), cast(cast(?10 as text) as jsonb),
+            'baseline-1', false, ?8, ?9, cast(cast(?13 as text) as jsonb), cast(cast(?10 as text) as jsonb),
             cast(cast(?11 as text) as jsonb),
             cast(cast(?12 as text) as timestamptz))
           """,
-          row.id(), row.id().toString(), UUID.randomUUID(), score, row.verdict(), row.rulePoints(), row.modelPoints(),
-          CHALLENGE_AT, DENY_AT, json(features), json(row.reasons()), newest.minusMillis(i).toString());
+          row.id(), row.id().toString(), userId, score, row.verdict(), row.rulePoints(), row.modelPoints(),
+          CHALLENGE_AT, DENY_AT, json(features), json(row.reasons()), at, json(request(row, userId, at)));
     }
+  }
+
+  /** The request as scoring stores it (see DecisionJson): what a dry-run reads back with the row. */
+  private static Map<String, Object> request(Row row, UUID userId, String at) {
+    Map<String, Object> request = new LinkedHashMap<>();
+    request.put("caller", "test-partner");
+    request.put("requestId", row.id().toString());
+    request.put("userId", userId.toString());
+    request.put("merchantId", "m-1");
+    request.put("merchantCategory", "");
+    request.put("amountMinor", 250);
+    request.put("currency", "EUR");
+    request.put("channel", "IN_APP");
+    request.put("deviceKnown", true);
+    request.put("kycTier", 1);
+    request.put("securityLevel", "STANDARD");
+    request.put("at", at);
+    request.put("cashEquivalent", false);
+    return request;
   }
 
   private static String json(Object value) {
