@@ -13,7 +13,6 @@ public record Reason(
 
   public static final String MODEL = "MODEL";
   public static final String DEGRADED = "DEGRADED";
-  public static final String RISK_BUDGET = "RISK_BUDGET";
   public static final String SECURITY_LEVEL = "SECURITY_LEVEL";
 
   public Reason {

@@ -219,7 +219,7 @@ public class ScoreService {
           .subscribe()
           .with(ignored -> {}, failure -> LOG.debugf("learning from a verdict failed: %s", failure));
     }
-    if (context.channel().watchedForStructuring() && decision.features().number(FeatureNames.NEAR_LIMIT, 0) == 1) {
+    if (aml.isHit(context, decision.features())) {
       aml.recordHit(context, decision.features(), decision.id())
           .subscribe()
           .with(
