@@ -14,7 +14,8 @@ import java.util.UUID;
  * @param ip null when the caller sent none
  * @param country upper-case ISO-3166 alpha-2, or null
  * @param location null when the caller sent none
- * @param cashEquivalent the goods are cash-like (flagged by the caller or by category)
+ * @param cashEquivalent the caller flagged the goods as cash-like (the feature store adds the
+ *     categories of risk.features.cash-equivalent-categories)
  * @param counterpartyUserId P2P receiver, or null
  */
 public record RiskContext(

@@ -4,13 +4,11 @@ import com.google.protobuf.Timestamp;
 import io.farthing.common.Amount;
 import io.farthing.common.ApiException;
 import io.farthing.common.Ids;
-import io.farthing.risk.config.FeaturesConfig;
 import io.farthing.risk.score.Channel;
 import io.farthing.risk.score.RiskContext;
 import io.farthing.risk.score.SecurityLevel;
 import io.farthing.proto.risk.v1.ScoreRequest;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -32,19 +30,6 @@ public class ScoreRequests {
   private static final Pattern IPV6 = Pattern.compile("^[0-9A-Fa-f:.]{2,45}$");
   private static final Pattern COUNTRY = Pattern.compile("^[A-Z]{2}$");
   private static final Pattern CATEGORY = Pattern.compile("^[a-z0-9_\\-]{0,64}$");
-
-  private final FeaturesConfig features;
-  private final Clock clock;
-
-  @jakarta.inject.Inject
-  public ScoreRequests(FeaturesConfig features) {
-    this(features, Clock.systemUTC());
-  }
-
-  ScoreRequests(FeaturesConfig features, Clock clock) {
-    this.features = features;
-    this.clock = clock;
-  }
 
   public RiskContext toContext(ScoreRequest request, String caller) {
     String requestId = required(request.getRequestId(), "request_id");
@@ -92,7 +77,7 @@ public class ScoreRequests {
         request.getKycTier(),
         securityLevel(request.getSecurityLevel()),
         at(request),
-        request.getCashEquivalent() || features.cashEquivalentCategories().contains(category),
+        request.getCashEquivalent(),
         counterparty);
   }
 
@@ -180,7 +165,7 @@ public class ScoreRequests {
   }
 
   private Instant at(ScoreRequest request) {
-    Instant now = clock.instant();
+    Instant now = Instant.now();
     if (!request.hasAt()) {
       return now;
     }
