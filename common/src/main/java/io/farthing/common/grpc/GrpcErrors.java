@@ -77,4 +77,25 @@ public final class GrpcErrors {
       case UNAVAILABLE -> Code.UNAVAILABLE;
     };
   }
+
+  /** The google.rpc.ErrorInfo reason a failed call carries, or null (for clients of other services). */
+  public static String reasonOf(Throwable failure) {
+    if (!(failure instanceof StatusRuntimeException sre)) {
+      return null;
+    }
+    com.google.rpc.Status status = io.grpc.protobuf.StatusProto.fromThrowable(sre);
+    if (status == null) {
+      return null;
+    }
+    for (Any detail : status.getDetailsList()) {
+      if (detail.is(ErrorInfo.class)) {
+        try {
+          return detail.unpack(ErrorInfo.class).getReason();
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+          return null;
+        }
+      }
+    }
+    return null;
+  }
 }

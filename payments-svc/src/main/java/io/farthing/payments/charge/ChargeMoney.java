@@ -1,0 +1,133 @@
+package io.farthing.payments.charge;
+
+import io.farthing.common.ApiException;
+import io.farthing.payments.ledger.AccountKind;
+import io.farthing.payments.ledger.Accounts;
+import io.farthing.payments.ledger.Ledger;
+import io.farthing.payments.ledger.Posting;
+import io.farthing.payments.limit.Limits;
+import io.farthing.payments.wallet.WalletRepository;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.UUID;
+
+/**
+ * The money side of a charge's transitions, always inside the caller's transaction: limits
+ * counted, the wallet debited by one conditional statement, the posting written. Nothing here
+ * commits; a refusal fails the Uni so the caller's transaction rolls back whole.
+ */
+@ApplicationScoped
+public class ChargeMoney {
+  public static final String INSUFFICIENT_FUNDS = "INSUFFICIENT_FUNDS";
+
+  /** The ledger accounts a charge touches besides the wallet. */
+  public record ChargeAccounts(UUID merchant, UUID fees, UUID holds) {}
+
+  private final Accounts accounts;
+  private final Ledger ledger;
+  private final WalletRepository wallets;
+  private final Limits limits;
+
+  public ChargeMoney(Accounts accounts, Ledger ledger, WalletRepository wallets, Limits limits) {
+    this.accounts = accounts;
+    this.ledger = ledger;
+    this.wallets = wallets;
+    this.limits = limits;
+  }
+
+  /** Resolved (and cached) before the transaction starts, so it holds no extra statements. */
+  public Uni<ChargeAccounts> accountsFor(String partnerClientId, String currency) {
+    return Uni.combine()
+        .all()
+        .unis(
+            accounts.merchant(partnerClientId, currency),
+            accounts.platform(AccountKind.PLATFORM_FEES, currency),
+            accounts.platform(AccountKind.HOLDS, currency))
+        .with(ChargeAccounts::new);
+  }
+
+  /**
+   * Takes the charge's amount out of the wallet: counted against the user's limits, then debited;
+   * captured at once (wallet → merchant + fees) or held (wallet → holds). Returns the wallet id.
+   */
+  public Uni<UUID> debit(
+      SqlConnection tx, Charge charge, boolean capture, ChargeAccounts to, ZoneId zone, Instant now) {
+    return limits
+        .spend(tx, charge.userId(), charge.currency(), charge.amountMinor(), zone, now)
+        .chain(() -> wallets.debit(tx, charge.userId(), charge.currency(), charge.amountMinor()))
+        .chain(
+            debited -> {
+              if (debited.isEmpty()) {
+                return Uni.createFrom()
+                    .failure(ApiException.precondition("The wallet does not hold enough", INSUFFICIENT_FUNDS));
+              }
+              UUID wallet = debited.get().id();
+              Posting.Builder posting;
+              if (capture) {
+                posting =
+                    Posting.builder("CHARGE_CAPTURE", charge.id())
+                        .line(wallet, charge.currency(), -charge.amountMinor())
+                        .line(to.merchant(), charge.currency(), charge.amountMinor() - charge.feeMinor())
+                        .line(to.fees(), charge.currency(), charge.feeMinor());
+              } else {
+                posting =
+                    Posting.builder("CHARGE_AUTHORIZE", charge.id())
+                        .move(wallet, to.holds(), charge.currency(), charge.amountMinor());
+              }
+              return ledger.post(tx, posting.build()).replaceWith(wallet);
+            });
+  }
+
+  /** Captures {@code captureMinor} of a hold: holds → merchant + fees, the rest back to the wallet. */
+  public Uni<Void> capture(SqlConnection tx, Charge held, long captureMinor, long feeMinor, ChargeAccounts to) {
+    long release = held.authorizedMinor() - captureMinor;
+    Posting posting =
+        Posting.builder("HOLD_CAPTURE", held.id())
+            .line(to.holds(), held.currency(), -held.authorizedMinor())
+            .line(to.merchant(), held.currency(), captureMinor - feeMinor)
+            .line(to.fees(), held.currency(), feeMinor)
+            .line(held.walletId(), held.currency(), release)
+            .build();
+    return ledger.post(tx, posting).chain(() -> creditBack(tx, held.walletId(), release));
+  }
+
+  /** Gives a whole hold back to the wallet (void, expiry). */
+  public Uni<Void> release(SqlConnection tx, Charge held, ChargeAccounts to) {
+    Posting posting =
+        Posting.builder("HOLD_RELEASE", held.id())
+            .move(to.holds(), held.walletId(), held.currency(), held.authorizedMinor())
+            .build();
+    return ledger.post(tx, posting).chain(() -> creditBack(tx, held.walletId(), held.authorizedMinor()));
+  }
+
+  /** Returns {@code refundMinor} to the wallet: from the merchant, and the fee's share from fees. */
+  public Uni<Void> refund(
+      SqlConnection tx, Charge charge, UUID refundId, long refundMinor, long feeReturnedMinor, ChargeAccounts to) {
+    Posting posting =
+        Posting.builder("REFUND", refundId)
+            .line(to.merchant(), charge.currency(), -(refundMinor - feeReturnedMinor))
+            .line(to.fees(), charge.currency(), -feeReturnedMinor)
+            .line(charge.walletId(), charge.currency(), refundMinor)
+            .build();
+    return ledger.post(tx, posting).chain(() -> creditBack(tx, charge.walletId(), refundMinor));
+  }
+
+  /** Money coming back to a wallet is never refused by a wallet maximum. */
+  private Uni<Void> creditBack(SqlConnection tx, UUID walletId, long amountMinor) {
+    if (amountMinor == 0) {
+      return Uni.createFrom().voidItem();
+    }
+    return wallets
+        .credit(tx, walletId, amountMinor, Long.MAX_VALUE)
+        .map(
+            credited -> {
+              if (credited.isEmpty()) {
+                throw new IllegalStateException("wallet " + walletId + " vanished while money was returned to it");
+              }
+              return null;
+            });
+  }
+}

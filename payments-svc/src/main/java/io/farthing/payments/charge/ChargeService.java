@@ -1,0 +1,792 @@
+package io.farthing.payments.charge;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.farthing.common.ApiException;
+import io.farthing.common.Ids;
+import io.farthing.payments.client.AuthClient;
+import io.farthing.payments.client.RiskClient;
+import io.farthing.payments.client.RiskDecision;
+import io.farthing.payments.client.UserStanding;
+import io.farthing.payments.config.PaymentsConfig;
+import io.farthing.payments.fee.FeePlan;
+import io.farthing.payments.fee.Fees;
+import io.farthing.payments.idempotency.Claim;
+import io.farthing.payments.idempotency.IdempotencyKeys;
+import io.farthing.payments.idempotency.StoredOutcome;
+import io.farthing.payments.limit.LimitExceeded;
+import io.farthing.payments.merchant.Merchant;
+import io.farthing.payments.merchant.MerchantService;
+import io.farthing.payments.outbox.Outbox;
+import io.farthing.payments.outbox.OutboxEvent;
+import io.farthing.proto.risk.v1.Channel;
+import io.farthing.proto.risk.v1.ScoreRequest;
+import io.farthing.proto.type.v1.Money;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import org.jboss.logging.Logger;
+
+/**
+ * The charge lifecycle: create (the hot path), confirm after step-up, capture, void, refund,
+ * expiry. Each mutating call claims its idempotency key first and completes it in the same
+ * transaction as the money, the charge row and the outbox event.
+ *
+ * <p>The hot path: key claimed → user standing, consent and merchant read concurrently → risk
+ * Score (deadline, fallback) → one transaction (limits counted, wallet debited conditionally,
+ * posting, charge, event, key completed).
+ */
+@ApplicationScoped
+public class ChargeService {
+  private static final Logger LOG = Logger.getLogger(ChargeService.class);
+  public static final String CHARGE_NOT_FOUND = "CHARGE_NOT_FOUND";
+  public static final String OP_CREATE = "CreateCharge";
+
+  /** A new charge as the partner asked for it, already validated by the adapter. */
+  public record NewCharge(
+      String idempotencyKey,
+      byte[] requestHash,
+      String userAccessToken,
+      UUID userId,
+      long amountMinor,
+      String currency,
+      String description,
+      boolean captureLater,
+      String deviceId,
+      Map<String, String> metadata) {}
+
+  private final Pool pool;
+  private final ChargeRepository charges;
+  private final ChargeMoney money;
+  private final IdempotencyKeys keys;
+  private final Outbox outbox;
+  private final MerchantService merchants;
+  private final AuthClient auth;
+  private final RiskClient risk;
+  private final io.farthing.payments.security.UserTokens userTokens;
+  private final PaymentsConfig config;
+  private final MeterRegistry meters;
+
+  public ChargeService(
+      Pool pool,
+      ChargeRepository charges,
+      ChargeMoney money,
+      IdempotencyKeys keys,
+      Outbox outbox,
+      MerchantService merchants,
+      AuthClient auth,
+      RiskClient risk,
+      io.farthing.payments.security.UserTokens userTokens,
+      PaymentsConfig config,
+      MeterRegistry meters) {
+    this.pool = pool;
+    this.charges = charges;
+    this.money = money;
+    this.keys = keys;
+    this.outbox = outbox;
+    this.merchants = merchants;
+    this.auth = auth;
+    this.risk = risk;
+    this.userTokens = userTokens;
+    this.config = config;
+    this.meters = meters;
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Create
+  // ------------------------------------------------------------------------------------------
+
+  public Uni<io.farthing.proto.payments.v1.Charge> create(String partner, NewCharge request) {
+    Uni<UUID> payer =
+        request.userAccessToken() != null
+            ? userTokens.userOf(request.userAccessToken())
+            : Uni.createFrom().item(request.userId());
+    return payer.chain(
+        userId ->
+            claimed(
+                partner,
+                request.idempotencyKey(),
+                OP_CREATE,
+                IdempotencyKeys.hash(OP_CREATE, request.requestHash(), userId.toString().getBytes()),
+                claim -> createClaimed(partner, request, userId, claim)));
+  }
+
+  private Uni<io.farthing.proto.payments.v1.Charge> createClaimed(
+      String partner, NewCharge request, UUID userId, Claim.Fresh claim) {
+    Instant now = Instant.now();
+    boolean underConsent = request.userAccessToken() == null;
+    Charge draft =
+        new Charge(
+            Ids.newId(), partner, userId, null, request.currency(), request.amountMinor(), 0, 0, 0, 0, 0,
+            ChargeStatus.FAILED, request.captureLater(), request.description(), request.metadata(),
+            request.deviceId(), null, null, null, null, null, 0, now, now);
+    Uni<Merchant> merchant = merchants.requireChargeable(partner, request.currency());
+    Uni<UserStanding> standing = auth.user(userId);
+    Uni<AuthClient.ConsentAnswer> consent =
+        underConsent
+            ? auth.checkConsent(userId, partner, request.amountMinor(), request.currency())
+            : Uni.createFrom().item(new AuthClient.ConsentAnswer(true, null, null));
+    return Uni.combine()
+        .all()
+        .unis(merchant, standing, consent)
+        .asTuple()
+        .chain(
+            t -> {
+              Merchant m = t.getItem1();
+              UserStanding user = t.getItem2();
+              AuthClient.ConsentAnswer answer = t.getItem3();
+              FeePlan plan = m.plan(request.currency()).orElseThrow();
+              long fee = plan.feeFor(request.amountMinor());
+              Charge priced = withFee(draft, fee, answer.consentId());
+              if (!user.active()) {
+                return refuse(claim, priced, ApiException.forbidden("The user's account is not active", "USER_NOT_ACTIVE"));
+              }
+              if (!answer.allowed()) {
+                return refuse(
+                    claim,
+                    priced,
+                    ApiException.forbidden("The user has not allowed this partner to charge this", answer.reason()));
+              }
+              if (FeePlan.exceedsShare(fee, request.amountMinor(), config.fees().maxShareBps())) {
+                return refuse(
+                    claim,
+                    priced,
+                    ApiException.precondition("The fee would take too large a share of this amount", "FEE_TOO_HIGH"));
+              }
+              return risk.score(scoreRequest(priced, m))
+                  .chain(decision -> decide(claim, priced, user, decision));
+            });
+  }
+
+  private Uni<io.farthing.proto.payments.v1.Charge> decide(
+      Claim.Fresh claim, Charge charge, UserStanding user, RiskDecision decision) {
+    Charge scored = withDecision(charge, decision.decisionId());
+    meters.counter("farthing.payments.charges.decisions", "verdict", decision.verdict().name()).increment();
+    if (decision.verdict() == RiskDecision.Verdict.DENY) {
+      return refuse(
+          claim, scored, ApiException.forbidden("This payment was declined by risk checks", "RISK_DENIED"));
+    }
+    boolean stepUp =
+        decision.verdict() == RiskDecision.Verdict.CHALLENGE
+            || user.requiresStepUp(charge.amountMinor(), charge.currency());
+    if (stepUp) {
+      return challenge(claim, scored, decision);
+    }
+    return charge(claim, scored, user.zone());
+  }
+
+  /** Opens an auth-svc challenge and parks the charge in REQUIRES_ACTION (no money moves yet). */
+  private Uni<io.farthing.proto.payments.v1.Charge> challenge(Claim.Fresh claim, Charge charge, RiskDecision decision) {
+    List<String> reasons = new ArrayList<>(decision.reasons());
+    return auth.createChallenge(charge.userId(), charge.purpose(), charge.amountMinor(), charge.currency(), reasons)
+        .onFailure(e -> e instanceof ApiException api && api.kind() == ApiException.Kind.PRECONDITION)
+        .transform(
+            e ->
+                new StepUpUnavailable(
+                    ApiException.precondition(
+                        "This payment needs the user's confirmation, and the user has no way to give it",
+                        "STEP_UP_UNAVAILABLE")))
+        .chain(
+            challengeId -> {
+              Charge waiting =
+                  copy(charge, ChargeStatus.REQUIRES_ACTION, 0, 0, 0, charge.feeMinor(), 0, challengeId, null,
+                      Instant.now().plus(config.charges().challengeExpiry()));
+              return pool.withTransaction(
+                      tx ->
+                          charges
+                              .insert(tx, waiting)
+                              .chain(() -> event(tx, waiting, OutboxEvent.CHARGE_REQUIRES_ACTION))
+                              .chain(() -> completeWith(tx, claim, waiting)))
+                  .map(ignored -> ChargeMessages.charge(waiting));
+            })
+        .onFailure(StepUpUnavailable.class)
+        .recoverWithUni(e -> refuse(claim, charge, ((StepUpUnavailable) e).refusal));
+  }
+
+  /** Moves the money: captured at once, or held when the partner asked to capture later. */
+  private Uni<io.farthing.proto.payments.v1.Charge> charge(Claim.Fresh claim, Charge charge, ZoneId zone) {
+    boolean capture = !charge.captureLater();
+    Instant now = Instant.now();
+    return money.accountsFor(charge.partnerClientId(), charge.currency())
+        .chain(
+            accounts ->
+                pool.withTransaction(
+                    tx ->
+                        money.debit(tx, charge, capture, accounts, zone, now)
+                            .chain(
+                                walletId -> {
+                                  Charge done = moved(charge, walletId, capture);
+                                  return charges
+                                      .insert(tx, done)
+                                      .chain(() -> event(tx, done, capture ? OutboxEvent.CHARGE_SUCCEEDED : OutboxEvent.CHARGE_AUTHORIZED))
+                                      .chain(() -> completeWith(tx, claim, done))
+                                      .replaceWith(done);
+                                })))
+        .map(ChargeMessages::charge)
+        .onFailure(ChargeService::isMoneyRefusal)
+        .recoverWithUni(e -> refuse(claim, charge, (ApiException) e));
+  }
+
+  private Charge moved(Charge charge, UUID walletId, boolean capture) {
+    Charge withWallet =
+        new Charge(
+            charge.id(), charge.partnerClientId(), charge.userId(), walletId, charge.currency(), charge.amountMinor(),
+            charge.authorizedMinor(), charge.capturedMinor(), charge.refundedMinor(), charge.feeMinor(),
+            charge.feeRefundedMinor(), charge.status(), charge.captureLater(), charge.description(),
+            charge.metadata(), charge.deviceId(), charge.consentId(), charge.decisionId(), charge.challengeId(),
+            charge.failureReason(), charge.holdExpiresAt(), charge.version(), charge.createdAt(), Instant.now());
+    return capture
+        ? copy(withWallet, ChargeStatus.SUCCEEDED, 0, charge.amountMinor(), 0, charge.feeMinor(), 0, null, null, null)
+        : copy(withWallet, ChargeStatus.AUTHORIZED, charge.amountMinor(), 0, 0, charge.feeMinor(), 0, null, null,
+            Instant.now().plus(config.holds().expiry()));
+  }
+
+  /**
+   * Stores a refused charge as FAILED with its event (and limit.reached when a limit refused it),
+   * completes the key with the refusal so a retry gets it again, and fails with it.
+   */
+  private Uni<io.farthing.proto.payments.v1.Charge> refuse(Claim.Fresh claim, Charge charge, ApiException refusal) {
+    Charge failed =
+        copy(charge, ChargeStatus.FAILED, 0, 0, 0, charge.feeMinor(), 0, null, refusal.reason(), null);
+    meters.counter("farthing.payments.charges.refused", "reason", refusal.reason()).increment();
+    return pool.withTransaction(
+            tx ->
+                charges
+                    .insert(tx, failed)
+                    .chain(() -> event(tx, failed, OutboxEvent.CHARGE_FAILED))
+                    .chain(() -> limitReached(tx, failed, refusal))
+                    .chain(() -> keys.complete(tx, claim, StoredOutcome.failure(failed.id(), refusal))))
+        .chain(() -> Uni.createFrom().failure(refusal));
+  }
+
+  private Uni<Void> limitReached(SqlConnection tx, Charge charge, ApiException refusal) {
+    if (!(refusal instanceof LimitExceeded limit)) {
+      return Uni.createFrom().voidItem();
+    }
+    JsonObject data =
+        new JsonObject()
+            .put("limit", limit.limit())
+            .put("limitMinor", limit.limitMinor())
+            .put("currency", charge.currency())
+            .put("attemptedMinor", charge.amountMinor())
+            .put("chargeId", charge.id().toString());
+    return outbox.append(
+        tx, OutboxEvent.of(OutboxEvent.LIMIT_REACHED, charge.userId(), null, "user:" + charge.userId(), 0, data));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Confirm, capture, void, refund
+  // ------------------------------------------------------------------------------------------
+
+  public Uni<io.farthing.proto.payments.v1.Charge> confirm(
+      String partner, String idempotencyKey, UUID chargeId, String stepUpToken) {
+    byte[] hash = IdempotencyKeys.hash("ConfirmCharge", chargeId.toString().getBytes(), stepUpToken.getBytes());
+    return claimed(
+        partner,
+        idempotencyKey,
+        "ConfirmCharge",
+        hash,
+        claim ->
+            owned(partner, chargeId)
+                .chain(
+                    charge -> {
+                      if (charge.status() != ChargeStatus.REQUIRES_ACTION
+                          || charge.holdExpiresAt().isBefore(Instant.now())) {
+                        throw ApiException.precondition(
+                            "Only a REQUIRES_ACTION charge that has not expired can be confirmed",
+                            ChargeStatus.INVALID_STATE);
+                      }
+                      return auth.consumeStepUpToken(stepUpToken, charge.purpose())
+                          .chain(
+                              user -> {
+                                if (!user.equals(charge.userId())) {
+                                  throw ApiException.forbidden(
+                                      "The step-up token belongs to another user", "STEP_UP_WRONG_USER");
+                                }
+                                return auth.user(user);
+                              })
+                          .chain(standing -> confirmMoney(claim, charge, standing.zone()));
+                    }));
+  }
+
+  private Uni<io.farthing.proto.payments.v1.Charge> confirmMoney(Claim.Fresh claim, Charge waiting, ZoneId zone) {
+    boolean capture = !waiting.captureLater();
+    Instant now = Instant.now();
+    return money.accountsFor(waiting.partnerClientId(), waiting.currency())
+        .chain(
+            accounts ->
+                pool.withTransaction(
+                    tx ->
+                        money.debit(tx, waiting, capture, accounts, zone, now)
+                            .chain(
+                                walletId -> {
+                                  Charge done = moved(waiting, walletId, capture);
+                                  return transition(tx, waiting, done, capture ? OutboxEvent.CHARGE_SUCCEEDED : OutboxEvent.CHARGE_AUTHORIZED, claim);
+                                })))
+        .onFailure(ChargeService::isMoneyRefusal)
+        .recoverWithUni(
+            e -> {
+              ApiException refusal = (ApiException) e;
+              Charge failed = copy(waiting, ChargeStatus.FAILED, 0, 0, 0, waiting.feeMinor(), 0, null, refusal.reason(), null);
+              return pool.withTransaction(
+                      tx ->
+                          charges
+                              .update(tx, failed, waiting.version(), null)
+                              .chain(() -> event(tx, failed, OutboxEvent.CHARGE_FAILED))
+                              .chain(() -> limitReached(tx, failed, refusal))
+                              .chain(() -> keys.complete(tx, claim, StoredOutcome.failure(waiting.id(), refusal))))
+                  .chain(() -> Uni.createFrom().failure(refusal));
+            });
+  }
+
+  public Uni<io.farthing.proto.payments.v1.Charge> capture(
+      String partner, String idempotencyKey, UUID chargeId, Money amount) {
+    byte[] hash = IdempotencyKeys.hash("CaptureCharge", chargeId.toString().getBytes(), amount == null ? new byte[0] : amount.toByteArray());
+    return claimed(
+        partner,
+        idempotencyKey,
+        "CaptureCharge",
+        hash,
+        claim ->
+            locked(
+                partner,
+                chargeId,
+                (tx, held, accounts) -> {
+                  held.status().requireTransition(ChargeStatus.SUCCEEDED, "captured");
+                  if (held.status() != ChargeStatus.AUTHORIZED) {
+                    throw ApiException.precondition("Only an AUTHORIZED charge is captured", ChargeStatus.INVALID_STATE);
+                  }
+                  long captureMinor = amount == null ? held.authorizedMinor() : amount.getAmountMinor();
+                  if (amount != null && !amount.getCurrency().equals(held.currency())) {
+                    throw ApiException.invalid("amount.currency must be the charge's currency", "CURRENCY_MISMATCH");
+                  }
+                  if (captureMinor <= 0) {
+                    throw ApiException.invalid("amount.amount_minor must be greater than zero", "INVALID_AMOUNT");
+                  }
+                  if (captureMinor > held.authorizedMinor()) {
+                    throw ApiException.precondition(
+                        "Cannot capture more than the " + held.authorizedMinor() + " authorized", "CAPTURE_EXCEEDS_AUTHORIZED");
+                  }
+                  return merchants
+                      .requireChargeable(held.partnerClientId(), held.currency())
+                      .chain(
+                          m -> {
+                            long fee = m.plan(held.currency()).orElseThrow().feeFor(captureMinor);
+                            Charge done =
+                                copy(held, ChargeStatus.SUCCEEDED, 0, captureMinor, 0, fee, 0, null, null, null);
+                            return money.capture(tx, held, captureMinor, fee, accounts)
+                                .chain(() -> transition(tx, held, done, OutboxEvent.CHARGE_SUCCEEDED, claim));
+                          });
+                }));
+  }
+
+  public Uni<io.farthing.proto.payments.v1.Charge> voidCharge(String partner, String idempotencyKey, UUID chargeId) {
+    return claimed(
+        partner,
+        idempotencyKey,
+        "VoidCharge",
+        IdempotencyKeys.hash("VoidCharge", chargeId.toString().getBytes()),
+        claim ->
+            locked(
+                partner,
+                chargeId,
+                (tx, held, accounts) -> {
+                  held.status().requireTransition(ChargeStatus.VOIDED, "voided");
+                  Charge done = copy(held, ChargeStatus.VOIDED, 0, 0, 0, 0, 0, null, null, null);
+                  return money.release(tx, held, accounts)
+                      .chain(() -> transition(tx, held, done, OutboxEvent.CHARGE_VOIDED, claim));
+                }));
+  }
+
+  public Uni<io.farthing.proto.payments.v1.Refund> refund(
+      String partner, String idempotencyKey, UUID chargeId, Money amount, String reason) {
+    byte[] hash =
+        IdempotencyKeys.hash(
+            "RefundCharge", chargeId.toString().getBytes(), amount == null ? new byte[0] : amount.toByteArray(),
+            reason.getBytes());
+    return claimed(
+        partner,
+        idempotencyKey,
+        "RefundCharge",
+        hash,
+        io.farthing.proto.payments.v1.Refund::parseFrom,
+        claim -> refundLocked(partner, claim, chargeId, Ids.newId(), amount, reason));
+  }
+
+  private Uni<io.farthing.proto.payments.v1.Refund> refundLocked(
+      String partner, Claim.Fresh claim, UUID chargeId, UUID refundId, Money amount, String reason) {
+    return owned(partner, chargeId)
+        .chain(c -> money.accountsFor(c.partnerClientId(), c.currency()))
+        .chain(
+            accounts ->
+                pool.withTransaction(
+                    tx ->
+                        charges
+                            .lock(tx, chargeId)
+                            .map(found -> found.filter(c -> c.partnerClientId().equals(partner)).orElseThrow(ChargeService::notFound))
+                            .chain(
+                                charge -> {
+                                  if (charge.status() != ChargeStatus.SUCCEEDED
+                                      && charge.status() != ChargeStatus.PARTIALLY_REFUNDED) {
+                                    throw ApiException.precondition(
+                                        "A " + charge.status() + " charge cannot be refunded", ChargeStatus.INVALID_STATE);
+                                  }
+                                  long refundMinor = amount == null ? charge.refundableMinor() : amount.getAmountMinor();
+                                  if (amount != null && !amount.getCurrency().equals(charge.currency())) {
+                                    throw ApiException.invalid("amount.currency must be the charge's currency", "CURRENCY_MISMATCH");
+                                  }
+                                  if (refundMinor <= 0) {
+                                    throw ApiException.invalid("amount.amount_minor must be greater than zero", "INVALID_AMOUNT");
+                                  }
+                                  if (refundMinor > charge.refundableMinor()) {
+                                    throw ApiException.precondition(
+                                        "Only " + charge.refundableMinor() + " is left to refund", "REFUND_EXCEEDS_CAPTURED");
+                                  }
+                                  long feeBack =
+                                      Fees.feeToReturn(
+                                          charge.feeMinor(), charge.capturedMinor(), charge.refundedMinor(), refundMinor,
+                                          charge.feeRefundedMinor());
+                                  long refundedAfter = charge.refundedMinor() + refundMinor;
+                                  ChargeStatus next =
+                                      refundedAfter == charge.capturedMinor()
+                                          ? ChargeStatus.REFUNDED
+                                          : ChargeStatus.PARTIALLY_REFUNDED;
+                                  charge.status().requireTransition(next, "refunded");
+                                  Charge done =
+                                      copy(charge, next, charge.authorizedMinor(), charge.capturedMinor(), refundedAfter,
+                                          charge.feeMinor(), charge.feeRefundedMinor() + feeBack, null, null, null);
+                                  Refund refund =
+                                      new Refund(refundId, charge.id(), charge.currency(), refundMinor, feeBack, reason, Instant.now());
+                                  var message = ChargeMessages.refund(refund);
+                                  return money.refund(tx, charge, refundId, refundMinor, feeBack, accounts)
+                                      .chain(() -> charges.insertRefund(tx, refund))
+                                      .chain(() -> charges.update(tx, done, charge.version(), null))
+                                      .chain(
+                                          updated -> {
+                                            if (!updated) {
+                                              throw new IllegalStateException("a locked charge changed version");
+                                            }
+                                            JsonObject data =
+                                                ChargeMessages.event(done)
+                                                    .put("refundId", refundId.toString())
+                                                    .put("refundMinor", refundMinor)
+                                                    .put("feeReturnedMinor", feeBack)
+                                                    .put("reason", reason);
+                                            return outbox.append(
+                                                tx,
+                                                OutboxEvent.of(
+                                                    OutboxEvent.CHARGE_REFUNDED, done.userId(), done.partnerClientId(),
+                                                    "charge:" + done.id(), done.version() + 1L, data));
+                                          })
+                                      .chain(
+                                          () ->
+                                              keys.complete(
+                                                  tx, claim, StoredOutcome.success(refundId, message.toByteArray())))
+                                      .replaceWith(new Object[] {message, charge.decisionId()});
+                                })))
+        .invoke(result -> risk.reportRefunded((String) result[1]).subscribe().with(ignored -> {}))
+        .map(result -> (io.farthing.proto.payments.v1.Refund) result[0]);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Reads
+  // ------------------------------------------------------------------------------------------
+
+  public Uni<Charge> get(String partner, UUID chargeId) {
+    return owned(partner, chargeId);
+  }
+
+  /** A user's own charge; another user's is NOT_FOUND. */
+  public Uni<Charge> getForUser(UUID userId, UUID chargeId) {
+    return charges
+        .find(chargeId)
+        .map(found -> found.filter(c -> c.userId().equals(userId)).orElseThrow(ChargeService::notFound));
+  }
+
+  public Uni<Charge> byIdempotencyKey(String partner, String idempotencyKey) {
+    return keys.resourceOf(partner, IdempotencyKeys.requireKey(idempotencyKey, "idempotency_key"), OP_CREATE)
+        .chain(
+            found ->
+                found.isEmpty()
+                    ? Uni.createFrom()
+                        .failure(
+                            ApiException.notFound(
+                                "No completed CreateCharge has this idempotency key", IdempotencyKeys.KEY_NOT_FOUND))
+                    : owned(partner, found.get()));
+  }
+
+  public Uni<List<Charge>> list(
+      String partner, UUID userId, ChargeStatus status, UUID before, Instant from, Instant to, int limit) {
+    return charges.list(partner, userId, status, before, from, to, limit);
+  }
+
+  public Uni<io.farthing.proto.payments.v1.FeeQuote> quote(String partner, long amountMinor, String currency) {
+    return merchants
+        .requireChargeable(partner, currency)
+        .map(
+            m -> {
+              long fee = m.plan(currency).orElseThrow().feeFor(amountMinor);
+              if (FeePlan.exceedsShare(fee, amountMinor, config.fees().maxShareBps())) {
+                throw ApiException.precondition("The fee would take too large a share of this amount", "FEE_TOO_HIGH");
+              }
+              return io.farthing.proto.payments.v1.FeeQuote.newBuilder()
+                  .setAmount(ChargeMessages.money(amountMinor, currency))
+                  .setFee(ChargeMessages.money(fee, currency))
+                  .setNet(ChargeMessages.money(amountMinor - fee, currency))
+                  .build();
+            });
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Expiry (called by HoldExpiry on every replica; SKIP LOCKED shares the work)
+  // ------------------------------------------------------------------------------------------
+
+  /** Releases holds and expires challenges past their time; returns how many charges expired. */
+  public Uni<Integer> expireDue(int batch) {
+    return pool.withTransaction(
+        tx ->
+            charges
+                .lockDue(tx, batch)
+                .chain(
+                    ids -> {
+                      Uni<Integer> chain = Uni.createFrom().item(0);
+                      for (UUID id : ids) {
+                        chain = chain.chain(n -> expireOne(tx, id).map(expired -> n + (expired ? 1 : 0)));
+                      }
+                      return chain;
+                    }));
+  }
+
+  private Uni<Boolean> expireOne(SqlConnection tx, UUID id) {
+    return charges
+        .lock(tx, id)
+        .chain(
+            found -> {
+              if (found.isEmpty() || !found.get().status().canMoveTo(ChargeStatus.EXPIRED)) {
+                return Uni.createFrom().item(false);
+              }
+              Charge charge = found.get();
+              Charge expired = copy(charge, ChargeStatus.EXPIRED, 0, 0, 0, 0, 0, null, "EXPIRED", null);
+              Uni<Void> release =
+                  charge.status() == ChargeStatus.AUTHORIZED
+                      ? money.accountsFor(charge.partnerClientId(), charge.currency())
+                          .chain(accounts -> money.release(tx, charge, accounts))
+                      : Uni.createFrom().voidItem();
+              return release
+                  .chain(() -> charges.update(tx, expired, charge.version(), null))
+                  .chain(() -> event(tx, expired, OutboxEvent.CHARGE_EXPIRED))
+                  .replaceWith(true);
+            });
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Helpers
+  // ------------------------------------------------------------------------------------------
+
+  private interface LockedWork {
+    Uni<io.farthing.proto.payments.v1.Charge> apply(
+        SqlConnection tx, Charge charge, ChargeMoney.ChargeAccounts accounts);
+  }
+
+  /** Runs {@code work} on the partner's charge, locked in a transaction. */
+  private Uni<io.farthing.proto.payments.v1.Charge> locked(String partner, UUID chargeId, LockedWork work) {
+    return owned(partner, chargeId)
+        .chain(c -> money.accountsFor(c.partnerClientId(), c.currency()))
+        .chain(
+            accounts ->
+                pool.withTransaction(
+                    tx ->
+                        charges
+                            .lock(tx, chargeId)
+                            .map(found -> found.orElseThrow(ChargeService::notFound))
+                            .chain(charge -> work.apply(tx, charge, accounts))));
+  }
+
+  /**
+   * Claims the key, runs {@code work} for a fresh claim, replays a stored outcome otherwise. A
+   * refusal (ApiException other than UNAVAILABLE) that {@code work} did not store itself is stored
+   * here, so the same retry gets the same answer; anything transient releases the key.
+   */
+  private Uni<io.farthing.proto.payments.v1.Charge> claimed(
+      String partner,
+      String idempotencyKey,
+      String operation,
+      byte[] hash,
+      Function<Claim.Fresh, Uni<io.farthing.proto.payments.v1.Charge>> work) {
+    return claimed(partner, idempotencyKey, operation, hash, io.farthing.proto.payments.v1.Charge::parseFrom, work);
+  }
+
+  private <T> Uni<T> claimed(
+      String partner,
+      String idempotencyKey,
+      String operation,
+      byte[] hash,
+      Parser<T> parser,
+      Function<Claim.Fresh, Uni<T>> work) {
+    String key = IdempotencyKeys.requireKey(idempotencyKey, "idempotency_key");
+    return keys.claim(partner, key, operation, hash)
+        .chain(
+            claim -> {
+              if (claim instanceof Claim.Replay replay) {
+                return replayed(replay.outcome(), parser);
+              }
+              Claim.Fresh fresh = (Claim.Fresh) claim;
+              return Uni.createFrom()
+                  .deferred(() -> work.apply(fresh))
+                  .onFailure()
+                  .call(e -> afterFailure(fresh, e));
+            });
+  }
+
+  /** Work failed: a stored refusal stays; a refusal not yet stored is stored; anything else releases. */
+  private Uni<Void> afterFailure(Claim.Fresh claim, Throwable failure) {
+    if (failure instanceof ApiException api
+        && api.kind() != ApiException.Kind.UNAVAILABLE
+        && api.kind() != ApiException.Kind.IN_PROGRESS) {
+      // complete() only succeeds while the claim is still in flight: a refusal that refuse()
+      // already stored is left as it is.
+      return pool.withTransaction(tx -> keys.complete(tx, claim, StoredOutcome.failure(null, api)))
+          .onFailure()
+          .recoverWithNull();
+    }
+    if (!(failure instanceof ApiException)) {
+      LOG.warnf("Charge call failed (%s); its idempotency key is released for a retry", failure.getClass().getSimpleName());
+    }
+    return keys.release(claim);
+  }
+
+  private interface Parser<T> {
+    T parse(byte[] bytes) throws InvalidProtocolBufferException;
+  }
+
+  private static <T> Uni<T> replayed(StoredOutcome outcome, Parser<T> parser) {
+    if (outcome.error() != null) {
+      return Uni.createFrom().failure(outcome.error());
+    }
+    try {
+      return Uni.createFrom().item(parser.parse(outcome.response()));
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("a stored response could not be read back", e);
+    }
+  }
+
+  private Uni<io.farthing.proto.payments.v1.Charge> transition(
+      SqlConnection tx, Charge from, Charge to, String eventType, Claim.Fresh claim) {
+    from.status().requireTransition(to.status(), "moved to " + to.status());
+    return charges
+        .update(tx, to, from.version(), null)
+        .chain(
+            updated -> {
+              if (!updated) {
+                return Uni.createFrom()
+                    .failure(
+                        new ApiException(
+                            ApiException.Kind.IN_PROGRESS, "CHARGE_CHANGED", "The charge changed meanwhile; retry", 1L));
+              }
+              Charge stored = withVersion(to, from.version() + 1);
+              return event(tx, stored, eventType)
+                  .chain(() -> completeWith(tx, claim, stored))
+                  .replaceWith(ChargeMessages.charge(stored));
+            });
+  }
+
+  private Uni<Void> completeWith(SqlConnection tx, Claim.Fresh claim, Charge charge) {
+    return keys.complete(tx, claim, StoredOutcome.success(charge.id(), ChargeMessages.charge(charge).toByteArray()));
+  }
+
+  private Uni<Void> event(SqlConnection tx, Charge charge, String type) {
+    return outbox.append(
+        tx,
+        OutboxEvent.of(
+            type, charge.userId(), charge.partnerClientId(), "charge:" + charge.id(), charge.version(),
+            ChargeMessages.event(charge)));
+  }
+
+  private Uni<Charge> owned(String partner, UUID chargeId) {
+    return charges
+        .find(chargeId)
+        .map(found -> found.filter(c -> c.partnerClientId().equals(partner)).orElseThrow(ChargeService::notFound));
+  }
+
+  static ApiException notFound() {
+    return ApiException.notFound("No such charge", CHARGE_NOT_FOUND);
+  }
+
+  /** Refusals that come out of the money transaction (it rolled back): the charge is FAILED. */
+  private static boolean isMoneyRefusal(Throwable e) {
+    return e instanceof LimitExceeded
+        || (e instanceof ApiException api
+            && (ChargeMoney.INSUFFICIENT_FUNDS.equals(api.reason())
+                || io.farthing.payments.limit.Limits.CURRENCY_NOT_SUPPORTED.equals(api.reason())));
+  }
+
+  private ScoreRequest scoreRequest(Charge charge, Merchant merchant) {
+    ScoreRequest.Builder request =
+        ScoreRequest.newBuilder()
+            .setRequestId(charge.id().toString())
+            .setUserId(charge.userId().toString())
+            .setMerchantId(charge.partnerClientId())
+            .setMerchantCategory(merchant.category())
+            .setAmount(ChargeMessages.money(charge.amountMinor(), charge.currency()))
+            .setChannel(Channel.CHANNEL_IN_APP);
+    if (charge.deviceId() != null) {
+      request.setDeviceId(charge.deviceId());
+    }
+    return request.build();
+  }
+
+  private static final class StepUpUnavailable extends RuntimeException {
+    final ApiException refusal;
+
+    StepUpUnavailable(ApiException refusal) {
+      super(refusal.getMessage(), null, false, false);
+      this.refusal = refusal;
+    }
+  }
+
+  private static Charge withFee(Charge c, long fee, String consentId) {
+    return new Charge(
+        c.id(), c.partnerClientId(), c.userId(), c.walletId(), c.currency(), c.amountMinor(), c.authorizedMinor(),
+        c.capturedMinor(), c.refundedMinor(), fee, c.feeRefundedMinor(), c.status(), c.captureLater(),
+        c.description(), c.metadata(), c.deviceId(), consentId, c.decisionId(), c.challengeId(), c.failureReason(),
+        c.holdExpiresAt(), c.version(), c.createdAt(), c.updatedAt());
+  }
+
+  private static Charge withDecision(Charge c, String decisionId) {
+    return new Charge(
+        c.id(), c.partnerClientId(), c.userId(), c.walletId(), c.currency(), c.amountMinor(), c.authorizedMinor(),
+        c.capturedMinor(), c.refundedMinor(), c.feeMinor(), c.feeRefundedMinor(), c.status(), c.captureLater(),
+        c.description(), c.metadata(), c.deviceId(), c.consentId(),
+        decisionId == null || decisionId.isEmpty() ? null : decisionId, c.challengeId(), c.failureReason(),
+        c.holdExpiresAt(), c.version(), c.createdAt(), c.updatedAt());
+  }
+
+  private static Charge withVersion(Charge c, int version) {
+    return new Charge(
+        c.id(), c.partnerClientId(), c.userId(), c.walletId(), c.currency(), c.amountMinor(), c.authorizedMinor(),
+        c.capturedMinor(), c.refundedMinor(), c.feeMinor(), c.feeRefundedMinor(), c.status(), c.captureLater(),
+        c.description(), c.metadata(), c.deviceId(), c.consentId(), c.decisionId(), c.challengeId(),
+        c.failureReason(), c.holdExpiresAt(), version, c.createdAt(), Instant.now());
+  }
+
+  /** The charge in a new state with new amounts; null challenge/failure/hold keep nothing. */
+  private static Charge copy(
+      Charge c, ChargeStatus status, long authorized, long captured, long refunded, long fee, long feeRefunded,
+      String challengeId, String failureReason, Instant holdExpiresAt) {
+    return new Charge(
+        c.id(), c.partnerClientId(), c.userId(), c.walletId(), c.currency(), c.amountMinor(), authorized, captured,
+        refunded, fee, feeRefunded, status, c.captureLater(), c.description(), c.metadata(), c.deviceId(),
+        c.consentId(), c.decisionId(), challengeId == null ? c.challengeId() : challengeId, failureReason,
+        holdExpiresAt, c.version(), c.createdAt(), Instant.now());
+  }
+
+}

@@ -1,0 +1,104 @@
+package io.farthing.payments.limit;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.LocalDate;
+import java.util.Optional;
+import java.util.UUID;
+
+@ApplicationScoped
+public class LimitRepository {
+  /** KYC limits for the user's tier (0 for a user payments-svc has not seen) and their own caps. */
+  private static final String LIMITS =
+      """
+      select coalesce(p.kyc_tier, 0) as tier, k.per_transaction_minor, k.daily_minor, k.monthly_minor,
+             k.wallet_max_minor,
+             case when c.pending_effective_at <= now() and (c.pending_daily_cap_minor is not null or c.pending_daily_clear)
+                  then c.pending_daily_cap_minor else c.daily_cap_minor end as daily_cap,
+             case when c.pending_effective_at <= now() and (c.pending_monthly_cap_minor is not null or c.pending_monthly_clear)
+                  then c.pending_monthly_cap_minor else c.monthly_cap_minor end as monthly_cap
+        from (select $1::uuid as user_id) u
+        left join payment_users p on p.user_id = u.user_id
+        join kyc_limits k on k.tier = coalesce(p.kyc_tier, 0) and k.currency = $2
+        left join user_caps c on c.user_id = u.user_id and c.currency = $2
+      """;
+
+  /**
+   * Counts a movement against the day and month it falls in, only if both stay within their
+   * limits: two rows come back when it fits. A new period's row is inserted as is (the caller has
+   * already checked the amount alone fits). The rows lock per user, never across users.
+   */
+  private static final String COUNT =
+      """
+      insert into spend_counters (user_id, currency, period, period_start, spent_minor)
+      values ($1, $2, 'D', $3, $5), ($1, $2, 'M', $4, $5)
+      on conflict (user_id, currency, period, period_start) do update
+         set spent_minor = spend_counters.spent_minor + excluded.spent_minor
+       where spend_counters.spent_minor + excluded.spent_minor
+             <= case excluded.period when 'D' then $6::bigint else $7::bigint end
+      returning period
+      """;
+  private static final String SPENT =
+      "select period, spent_minor from spend_counters where user_id = $1 and currency = $2"
+          + " and ((period = 'D' and period_start = $3) or (period = 'M' and period_start = $4))";
+
+  public Uni<Optional<SpendLimits>> limits(SqlClient client, UUID userId, String currency) {
+    return client.preparedQuery(LIMITS)
+        .execute(Tuple.of(userId, currency))
+        .map(
+            rows -> {
+              var iterator = rows.iterator();
+              if (!iterator.hasNext()) {
+                return Optional.<SpendLimits>empty();
+              }
+              Row row = iterator.next();
+              return Optional.of(
+                  new SpendLimits(
+                      row.getInteger("tier"),
+                      row.getLong("per_transaction_minor"),
+                      row.getLong("daily_minor"),
+                      row.getLong("monthly_minor"),
+                      row.getLong("wallet_max_minor"),
+                      row.getLong("daily_cap"),
+                      row.getLong("monthly_cap")));
+            });
+  }
+
+  /** Which period overflowed ("D" or "M"), or empty when the movement was counted in both. */
+  public Uni<Optional<String>> count(
+      SqlClient tx, UUID userId, String currency, LocalDate day, LocalDate month, long amountMinor,
+      long dailyLimitMinor, long monthlyLimitMinor) {
+    return tx.preparedQuery(COUNT)
+        .execute(Tuple.from(java.util.List.of(userId, currency, day, month, amountMinor, dailyLimitMinor, monthlyLimitMinor)))
+        .map(
+            rows -> {
+              boolean day1 = false;
+              boolean month1 = false;
+              for (Row row : rows) {
+                if ("D".equals(row.getString("period"))) {
+                  day1 = true;
+                } else {
+                  month1 = true;
+                }
+              }
+              return !day1 ? Optional.of("D") : !month1 ? Optional.of("M") : Optional.<String>empty();
+            });
+  }
+
+  /** What the user has spent in this day and month: [day, month]. */
+  public Uni<long[]> spent(SqlClient client, UUID userId, String currency, LocalDate day, LocalDate month) {
+    return client.preparedQuery(SPENT)
+        .execute(Tuple.of(userId, currency, day, month))
+        .map(
+            rows -> {
+              long[] spent = new long[2];
+              for (Row row : rows) {
+                spent["D".equals(row.getString("period")) ? 0 : 1] = row.getLong("spent_minor");
+              }
+              return spent;
+            });
+  }
+}
