@@ -105,25 +105,46 @@ public class ChargeService {
   // Create
   // ------------------------------------------------------------------------------------------
 
+  /**
+   * A partner's charge: with the user's own access token (the user is present in the partner's
+   * app: no consent needed), or by user id under the consent the user granted the partner.
+   */
   public Uni<io.farthing.proto.payments.v1.Charge> create(String partner, NewCharge request) {
-    Uni<UUID> payer =
-        request.userAccessToken() != null
-            ? userTokens.userOf(request.userAccessToken())
-            : Uni.createFrom().item(request.userId());
-    return payer.chain(
-        userId ->
-            claimed(
-                partner,
-                request.idempotencyKey(),
-                OP_CREATE,
-                IdempotencyKeys.hash(OP_CREATE, request.requestHash(), userId.toString().getBytes()),
-                claim -> createClaimed(partner, request, userId, claim)));
+    if (request.userAccessToken() != null) {
+      return userTokens.userOf(request.userAccessToken()).chain(user -> create(partner, request, user, true));
+    }
+    return create(partner, request, request.userId(), false);
+  }
+
+  /**
+   * A charge the user makes themselves through payments-svc (paying a merchant's payment request
+   * with their own token): the user is present, so no consent is needed. Idempotency keys are
+   * scoped to {@code caller} (for a user: "user:" + id).
+   */
+  public Uni<io.farthing.proto.payments.v1.Charge> createByUser(
+      String caller, String partner, UUID userId, NewCharge request) {
+    return claimedCreate(caller, partner, request, userId, true);
+  }
+
+  private Uni<io.farthing.proto.payments.v1.Charge> create(
+      String partner, NewCharge request, UUID userId, boolean userPresent) {
+    return claimedCreate(partner, partner, request, userId, userPresent);
+  }
+
+  private Uni<io.farthing.proto.payments.v1.Charge> claimedCreate(
+      String caller, String partner, NewCharge request, UUID userId, boolean userPresent) {
+    return claimed(
+        caller,
+        request.idempotencyKey(),
+        OP_CREATE,
+        IdempotencyKeys.hash(OP_CREATE, request.requestHash(), userId.toString().getBytes(), partner.getBytes()),
+        claim -> createClaimed(partner, request, userId, userPresent, claim));
   }
 
   private Uni<io.farthing.proto.payments.v1.Charge> createClaimed(
-      String partner, NewCharge request, UUID userId, Claim.Fresh claim) {
+      String partner, NewCharge request, UUID userId, boolean userPresent, Claim.Fresh claim) {
     Instant now = Instant.now();
-    boolean underConsent = request.userAccessToken() == null;
+    boolean underConsent = !userPresent;
     Charge draft =
         new Charge(
             Ids.newId(), partner, userId, null, request.currency(), request.amountMinor(), 0, 0, 0, 0, 0,

@@ -27,6 +27,17 @@ public interface PaymentsConfig {
 
   Charges charges();
 
+  /** Where tokens come from; read by the mp.jwt.* settings in application.properties. */
+  Jwt jwt();
+
+  interface Jwt {
+    String issuer();
+
+    String audience();
+
+    String jwksUrl();
+  }
+
   interface Holds {
     /** How long an authorized charge holds the money before it is released automatically. */
     @WithDefault("PT168H")
