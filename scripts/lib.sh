@@ -278,6 +278,24 @@ random_token() {
   echo "${out:0:$1}"
 }
 
+# Appends NAME=VALUE ($2, $3) to the secrets file $1 unless the file already sets NAME; every
+# other line is kept as it is (the data keys in it must never change).
+ensure_secret() {
+  local file=$1 name=$2 value=$3
+  if grep -q "^$name=" "$file"; then
+    return 0
+  fi
+  say "Adding $name to $file"
+  (
+    umask 077
+    # A last line without its newline would otherwise run into the new one.
+    if [[ -s $file && -n "$(tail -c 1 "$file")" ]]; then
+      echo >>"$file"
+    fi
+    printf '%s=%s\n' "$name" "$value" >>"$file"
+  )
+}
+
 # True when $1 is a live process started from a Quarkus fast-jar (guards against reused pids).
 is_service_pid() {
   [[ -n $1 && -r /proc/$1/cmdline ]] && tr '\0' ' ' <"/proc/$1/cmdline" | grep -q 'quarkus-run.jar'

@@ -12,17 +12,21 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import org.jboss.logging.Logger;
 
 /**
  * Administration of API clients: create (the secret is shown once), list, rotate the secret with
- * a grace period, change scopes, disable. Every change is audited in its own transaction.
+ * a grace period, change scopes, disable; and internal clients kept in line with configuration
+ * ({@link BootstrapClients}). Every change is audited in its own transaction.
  */
 @ApplicationScoped
 public class ClientService {
+  private static final Logger LOG = Logger.getLogger(ClientService.class);
   public static final String CREATED = "CLIENT_CREATED";
   public static final String SECRET_ROTATED = "CLIENT_SECRET_ROTATED";
   public static final String DISABLED = "CLIENT_DISABLED";
@@ -37,6 +41,20 @@ public class ClientService {
   private static final String SECRET_PREFIX = "fcs_";
   private static final int SECRET_BYTES = 32;
   private static final int MAX_NAME = 100;
+  /** The shortest secret a configured (bootstrapped) client may have. */
+  public static final int MIN_CONFIGURED_SECRET = 24;
+  /** The longest: the token endpoint reads no longer parameter than 1024 characters. */
+  public static final int MAX_CONFIGURED_SECRET = 256;
+  /** How many times a bootstrap that lost an insert race to another replica looks again. */
+  private static final int CONFIGURED_RETRIES = 2;
+
+  /** What bringing a configured client in line with its configuration did. */
+  public enum Reconciled {
+    CREATED,
+    /** Its secret and/or scopes were replaced by the configured ones. */
+    UPDATED,
+    UNCHANGED
+  }
 
   /** What admins see of a client; never its secret or the secret's digest. */
   public record ClientView(
@@ -93,6 +111,123 @@ public class ClientService {
                     .call(() -> audit.record(actor, null, CREATED, AuditLog.Outcome.SUCCESS, origin,
                         client.id + " scopes=" + client.scopes)))
         .map(created -> new ClientWithSecret(ClientView.of(created), secret));
+  }
+
+  /**
+   * Makes the internal client {@code clientId} exist with exactly this secret and these scopes,
+   * as configured (auth.bootstrap-clients): creates it under that id, or replaces a secret or
+   * scopes that differ. A replaced secret stops working at once (the configuration is the truth,
+   * so rotating it there is a rotation with no grace), and any grace left from an admin's rotation
+   * ends too. Idempotent, and safe when replicas start together: the row is compared under a
+   * row lock, and a replica whose insert loses the race to another's looks again and finds it.
+   * Every change is audited as the system. A disabled client stays disabled (with a warning):
+   * only an administrator undoes an administrator's decision.
+   *
+   * @throws IllegalArgumentException when {@link #configuredClientProblems} finds any
+   */
+  public Uni<Reconciled> reconcileConfigured(String clientId, String secret, Collection<String> scopes) {
+    List<String> problems = configuredClientProblems(clientId, secret, scopes);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", problems));
+    }
+    String digest = Secrets.sha256Hex(secret);
+    String wantedScopes = String.join(" ", new TreeSet<>(scopes));
+    return Uni.createFrom()
+        .deferred(() -> Panache.withTransaction(() -> clients.findClientForUpdate(clientId)
+            .chain(existing -> existing == null
+                ? createConfigured(clientId, digest, wantedScopes)
+                : alignConfigured(existing, digest, wantedScopes))))
+        .onFailure(ClientService::isUniqueViolation)
+        .retry()
+        .atMost(CONFIGURED_RETRIES);
+  }
+
+  /**
+   * What is wrong with a configured client, as phrases naming the field at fault ("the secret
+   * must ..."); empty when nothing is. They never quote the secret.
+   */
+  public static List<String> configuredClientProblems(String clientId, String secret, Collection<String> scopes) {
+    List<String> problems = new ArrayList<>();
+    if (!ApiClientRepository.isWellFormed(clientId)) {
+      problems.add("the client id must be a service name: 3 to 63 lowercase letters, digits and single "
+          + "hyphens, starting with a letter (e.g. payments-svc)");
+    }
+    if (secret == null || secret.length() < MIN_CONFIGURED_SECRET) {
+      problems.add("the secret must be at least " + MIN_CONFIGURED_SECRET + " characters long");
+    } else if (secret.length() > MAX_CONFIGURED_SECRET) {
+      problems.add("the secret must be at most " + MAX_CONFIGURED_SECRET + " characters long");
+    } else if (!secret.strip().equals(secret)) {
+      problems.add("the secret must not start or end with white space");
+    }
+    if (scopes == null || scopes.isEmpty()) {
+      problems.add("scopes must name at least one scope");
+    } else {
+      for (String scope : scopes) {
+        if (scope == null || !Scopes.ALL.contains(scope)) {
+          problems.add("scope '" + scope + "' is unknown (known: " + String.join(", ", new TreeSet<>(Scopes.ALL))
+              + ")");
+        }
+      }
+    }
+    return problems;
+  }
+
+  private Uni<Reconciled> createConfigured(String clientId, String digest, String scopes) {
+    Instant now = Instant.now();
+    ApiClient client = new ApiClient();
+    client.id = clientId;
+    client.name = clientId;
+    client.scopes = scopes;
+    client.secretHash = digest;
+    client.status = ApiClient.Status.ACTIVE;
+    client.createdAt = now;
+    client.updatedAt = now;
+    // Flushed here, so a replica that inserted the same id first fails this transaction now.
+    return clients
+        .persistAndFlush(client)
+        .call(() -> audit.record(AuditLog.Actor.SYSTEM, null, CREATED, AuditLog.Outcome.SUCCESS,
+            Origin.INTERNAL, client.id + " scopes=" + client.scopes + " source=config"))
+        .replaceWith(Reconciled.CREATED);
+  }
+
+  private Uni<Reconciled> alignConfigured(ApiClient client, String digest, String scopes) {
+    if (!client.isActive()) {
+      LOG.warnf("Configured client %s is disabled and stays disabled; its secret and scopes still follow "
+          + "the configuration", client.id);
+    }
+    boolean secretChanged = !Secrets.sameDigest(digest, client.secretHash);
+    boolean scopesChanged = !scopes.equals(client.scopes);
+    if (!secretChanged && !scopesChanged) {
+      return Uni.createFrom().item(Reconciled.UNCHANGED);
+    }
+    String scopesBefore = client.scopes;
+    client.updatedAt = Instant.now();
+    Uni<Void> audited = Uni.createFrom().voidItem();
+    if (secretChanged) {
+      client.secretHash = digest;
+      client.previousSecretHash = null;
+      client.previousSecretExpiresAt = null;
+      audited = audited.chain(() -> audit.record(AuditLog.Actor.SYSTEM, null, SECRET_ROTATED,
+          AuditLog.Outcome.SUCCESS, Origin.INTERNAL, client.id + " grace=0s source=config"));
+    }
+    if (scopesChanged) {
+      client.scopes = scopes;
+      audited = audited.chain(() -> audit.record(AuditLog.Actor.SYSTEM, null, SCOPES_CHANGED,
+          AuditLog.Outcome.SUCCESS, Origin.INTERNAL,
+          client.id + " scopes=" + scopesBefore + " -> " + scopes + " source=config"));
+    }
+    return audited.replaceWith(Reconciled.UPDATED);
+  }
+
+  /** PostgreSQL's unique_violation (SQLSTATE 23505), wherever it sits in the cause chain. */
+  private static boolean isUniqueViolation(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      String message = t.getMessage();
+      if (message != null && message.contains("23505")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public Uni<Page<ClientView>> list(Integer limit, String cursor) {

@@ -3,6 +3,8 @@ package io.farthing.auth.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Typed view of every `auth.*` key; defaults live in application.properties and the README. */
@@ -22,6 +24,13 @@ public interface AuthConfig {
   Crypto crypto();
 
   BootstrapAdmin bootstrapAdmin();
+
+  /**
+   * Internal API clients created (or brought in line) at start-up, keyed by client id:
+   * {@code auth.bootstrap-clients."payments-svc".secret} and {@code .scopes}. Empty unless
+   * configured; an entry without a secret is skipped. See {@code BootstrapClients}.
+   */
+  Map<String, BootstrapClient> bootstrapClients();
 
   interface Jwt {
     String issuer();
@@ -96,5 +105,13 @@ public interface AuthConfig {
     Optional<String> email();
 
     Optional<String> password();
+  }
+
+  interface BootstrapClient {
+    /** The client's secret, at least 24 characters. Blank: this client is not bootstrapped. */
+    Optional<String> secret();
+
+    /** The client's scopes, each one of {@code Scopes.ALL}. */
+    Optional<List<String>> scopes();
   }
 }

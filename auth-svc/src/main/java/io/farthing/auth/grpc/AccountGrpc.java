@@ -81,7 +81,7 @@ public class AccountGrpc {
   }
 
   private static User toProto(UserStanding.Standing user) {
-    return User.newBuilder()
+    User.Builder builder = User.newBuilder()
         .setUserId(user.userId().toString())
         .setStatus(
             switch (user.status()) {
@@ -92,8 +92,11 @@ public class AccountGrpc {
         .setSecurityLevel(toProto(user.securityLevel()))
         .setTimeZone(user.timeZone())
         .setTotpEnabled(user.totpEnabled())
-        .setDeviceCount(user.deviceCount())
-        .build();
+        .setDeviceCount(user.deviceCount());
+    if (user.strictThreshold() != null) {
+      builder.setStrictThreshold(toProto(user.strictThreshold()));
+    }
+    return builder.build();
   }
 
   private static SecurityLevel toProto(io.farthing.auth.user.User.SecurityLevel level) {

@@ -1,5 +1,6 @@
 package io.farthing.auth.securitylevel;
 
+import io.farthing.common.Amount;
 import io.farthing.common.ApiException;
 import io.farthing.auth.credentials.DeviceSignatures;
 import io.farthing.auth.credentials.SecondFactors;
@@ -30,6 +31,8 @@ public class UserStanding {
       UUID userId,
       Status status,
       User.SecurityLevel securityLevel,
+      /** For STRICT: payments at or above it need step-up; null for the other levels. */
+      Amount strictThreshold,
       String timeZone,
       boolean totpEnabled,
       int deviceCount) {}
@@ -74,6 +77,7 @@ public class UserStanding {
     Status status = !user.isActive() ? Status.ERASED
         : user.isLocked(Instant.now()) ? Status.LOCKED
         : Status.ACTIVE;
-    return new Standing(user.id, status, user.securityLevel, user.timeZone, totpEnabled, deviceCount);
+    Amount threshold = SecurityLevelService.Setting.of(user).strictThreshold();
+    return new Standing(user.id, status, user.securityLevel, threshold, user.timeZone, totpEnabled, deviceCount);
   }
 }

@@ -215,6 +215,26 @@ class SecurityLevelTest {
   }
 
   @Test
+  void getUserCarriesTheStrictThresholdWithTheLevel() {
+    Api.TestUser person = Api.aUser();
+    String token = Api.signIn(person).accessToken();
+    GetUserRequest request = GetUserRequest.newBuilder().setUserId(person.id()).build();
+    assertFalse(internal().getUser(request).hasStrictThreshold());
+
+    put(token, strict(2500, "USD")).then().statusCode(200);
+    User strict = internal().getUser(request);
+    assertEquals(SecurityLevel.SECURITY_LEVEL_STRICT, strict.getSecurityLevel());
+    assertTrue(strict.hasStrictThreshold());
+    assertEquals(2500, strict.getStrictThreshold().getAmountMinor());
+    assertEquals("USD", strict.getStrictThreshold().getCurrency());
+
+    put(token, Map.of("level", "ALWAYS")).then().statusCode(200);
+    User always = internal().getUser(request);
+    assertEquals(SecurityLevel.SECURITY_LEVEL_ALWAYS, always.getSecurityLevel());
+    assertFalse(always.hasStrictThreshold());
+  }
+
+  @Test
   void getUserReportsTheSecondFactorsTheUserHas() throws Exception {
     Api.TestUser person = Api.aUser();
     String token = Api.signIn(person).accessToken();
