@@ -1,0 +1,392 @@
+package io.farthing.e2e.harness;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The running suite: auth-svc, risk-svc and two payments-svc instances started from their packaged
+ * jars on ports and databases of their own, with dev secrets generated for this run only
+ * ({@code target/e2e/secrets.env}, never in git). Started once per test JVM and stopped when the
+ * JVM ends (or by the JUnit store that owns it), so no test leaves a process behind.
+ *
+ * <p>Ports, databases and the Redis database can be moved with system properties
+ * {@code farthing.e2e.port.auth} (38101), {@code .payments-a} (38102), {@code .payments-b}
+ * (38112), {@code .risk} (38103), {@code farthing.e2e.redis-db} (9); databases are
+ * {@code farthing_<svc>_e2e}.
+ */
+public final class Suite implements AutoCloseable {
+  public static final String ADMIN_EMAIL = "admin-e2e@farthing.local";
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(Long.getLong("farthing.e2e.ready-timeout-seconds", 240));
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private static Suite running;
+  private static String skipReason;
+
+  private final Path root;
+  private final Path work;
+  private final String adminPassword;
+  private final String paymentsClientSecret;
+  private final ServiceProcess auth;
+  private final ServiceProcess risk;
+  private final ServiceProcess paymentsA;
+  private final ServiceProcess paymentsB;
+  private final List<ServiceProcess> all;
+  private final Thread shutdownHook;
+  private Platform platform;
+  private volatile boolean closed;
+
+  /**
+   * The suite, started on first use. Returns null (with {@link #skipReason()}) when a service jar
+   * is missing: the tests are then skipped, not failed.
+   */
+  public static synchronized Suite get() {
+    if (running != null || skipReason != null) {
+      return running;
+    }
+    Path root = Path.of(System.getProperty("farthing.root", "..")).toAbsolutePath().normalize();
+    List<String> missing = new ArrayList<>();
+    for (String svc : List.of("auth-svc", "risk-svc", "payments-svc")) {
+      Path jar = root.resolve(svc).resolve("target/quarkus-app/quarkus-run.jar");
+      if (!Files.isRegularFile(jar)) {
+        missing.add(root.relativize(jar).toString());
+      }
+    }
+    if (!missing.isEmpty()) {
+      skipReason = "end-to-end tests skipped: no packaged service at " + String.join(", ", missing)
+          + " (run ./mvnw -B -ntp -DskipTests package first, or the whole ./mvnw verify)";
+      System.err.println("[e2e] " + skipReason);
+      return null;
+    }
+    Suite suite = new Suite(root);
+    try {
+      suite.start();
+    } catch (RuntimeException | InterruptedException e) {
+      suite.printLogTails("start-up failed");
+      suite.close();
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IllegalStateException("the end-to-end suite could not start: " + e.getMessage(), e);
+    }
+    running = suite;
+    return suite;
+  }
+
+  public static String skipReason() {
+    return skipReason;
+  }
+
+  private Suite(Path root) {
+    this.root = root;
+    this.work = Path.of(System.getProperty("farthing.e2e.work", root.resolve("e2e/target/e2e").toString()));
+    this.adminPassword = randomToken(24);
+    this.paymentsClientSecret = randomToken(40);
+    int authPort = Integer.getInteger("farthing.e2e.port.auth", 38101);
+    int riskPort = Integer.getInteger("farthing.e2e.port.risk", 38103);
+    int paymentsAPort = Integer.getInteger("farthing.e2e.port.payments-a", 38102);
+    int paymentsBPort = Integer.getInteger("farthing.e2e.port.payments-b", 38112);
+    String redisDb = System.getProperty("farthing.e2e.redis-db", "9");
+
+    Map<String, String> secrets = new LinkedHashMap<>();
+    secrets.put("FARTHING_DATA_KEYS", "1:" + base64(32));
+    secrets.put("FARTHING_BLIND_INDEX_KEY", base64(32));
+    secrets.put("FARTHING_ADMIN_EMAIL", ADMIN_EMAIL);
+    secrets.put("FARTHING_ADMIN_PASSWORD", adminPassword);
+    secrets.put("FARTHING_PAYMENTS_CLIENT_SECRET", paymentsClientSecret);
+    writeSecrets(secrets);
+
+    String jwks = "http://127.0.0.1:" + authPort + "/.well-known/jwks.json";
+    Map<String, String> common = new LinkedHashMap<>();
+    common.put("FARTHING_LOG_JSON", "false");
+    common.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+    common.put("FARTHING_JWKS_URL", jwks);
+    common.put("QUARKUS_REDIS_HOSTS", "redis://" + Db.REDIS_HOST + ":" + Db.REDIS_PORT + "/" + redisDb);
+
+    Map<String, String> authEnv = new LinkedHashMap<>(common);
+    authEnv.putAll(secrets);
+    authEnv.putAll(Db.urls("farthing_auth_e2e"));
+    authEnv.put("QUARKUS_HTTP_PORT", Integer.toString(authPort));
+    // Every test calls from 127.0.0.1 and signs up users by the dozen: the per-IP limits and the
+    // password KDF's production cost (neither is on a path these tests measure) are relaxed.
+    authEnv.put("AUTH_RATE_LIMIT_LOGIN_PER_MINUTE", "100000");
+    authEnv.put("AUTH_RATE_LIMIT_TOKEN_PER_MINUTE", "100000");
+    authEnv.put("AUTH_PASSWORD_MEMORY_KIB", "1024");
+    authEnv.put("AUTH_PASSWORD_ITERATIONS", "1");
+
+    Map<String, String> riskEnv = new LinkedHashMap<>(common);
+    riskEnv.putAll(Db.urls("farthing_risk_e2e"));
+    riskEnv.put("QUARKUS_HTTP_PORT", Integer.toString(riskPort));
+
+    Map<String, String> paymentsEnv = new LinkedHashMap<>(common);
+    paymentsEnv.putAll(Db.urls("farthing_payments_e2e"));
+    paymentsEnv.put("FARTHING_PAYMENTS_CLIENT_SECRET", paymentsClientSecret);
+    paymentsEnv.put("FARTHING_AUTH_HOST", "127.0.0.1");
+    paymentsEnv.put("FARTHING_AUTH_PORT", Integer.toString(authPort));
+    paymentsEnv.put("FARTHING_RISK_HOST", "127.0.0.1");
+    paymentsEnv.put("FARTHING_RISK_PORT", Integer.toString(riskPort));
+    Map<String, String> paymentsAEnv = new LinkedHashMap<>(paymentsEnv);
+    paymentsAEnv.put("QUARKUS_HTTP_PORT", Integer.toString(paymentsAPort));
+    Map<String, String> paymentsBEnv = new LinkedHashMap<>(paymentsEnv);
+    paymentsBEnv.put("QUARKUS_HTTP_PORT", Integer.toString(paymentsBPort));
+
+    // Two cores run four JVMs here: C1 only and the serial collector start them in about half
+    // the CPU; nothing in this suite measures steady-state speed.
+    List<String> flags = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx384m"));
+    String extra = System.getProperty("farthing.e2e.jvm-opts", "").trim();
+    if (!extra.isEmpty()) {
+      flags.addAll(List.of(extra.split("\\s+")));
+    }
+    auth = new ServiceProcess("auth-svc", app("auth-svc"), authPort, authEnv, flags, work);
+    risk = new ServiceProcess("risk-svc", app("risk-svc"), riskPort, riskEnv, flags, work);
+    paymentsA = new ServiceProcess("payments-svc-a", app("payments-svc"), paymentsAPort, paymentsAEnv, flags, work);
+    paymentsB = new ServiceProcess("payments-svc-b", app("payments-svc"), paymentsBPort, paymentsBEnv, flags, work);
+    all = List.of(auth, risk, paymentsA, paymentsB);
+    shutdownHook = new Thread(() -> all.forEach(ServiceProcess::kill), "e2e-stop-services");
+  }
+
+  private Path app(String svc) {
+    return root.resolve(svc).resolve("target/quarkus-app");
+  }
+
+  private void start() throws InterruptedException {
+    for (ServiceProcess s : all) {
+      if (Db.portTaken(s.port())) {
+        throw new IllegalStateException("port " + s.port() + " (for " + s.name() + ") is taken by another process: "
+            + "stop it, or move the suite with -Dfarthing.e2e.port.<svc>=...");
+      }
+    }
+    long started = System.nanoTime();
+    Db.recreate("farthing_auth_e2e", "farthing_risk_e2e", "farthing_payments_e2e");
+    Db.flushRedis(Integer.parseInt(System.getProperty("farthing.e2e.redis-db", "9")));
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    // All four at once: on two cores the start-up is CPU-bound either way, and starting together
+    // overlaps what each waits for. The two payments-svc instances migrate one database; Flyway's
+    // lock makes the second wait for the first.
+    for (ServiceProcess s : all) {
+      s.start();
+    }
+    for (ServiceProcess s : all) {
+      s.awaitReady(READY_TIMEOUT);
+    }
+    System.out.printf("[e2e] suite ready in %.1f s (logs in %s)%n", (System.nanoTime() - started) / 1e9,
+        work.resolve("logs"));
+  }
+
+  public ServiceProcess auth() {
+    return auth;
+  }
+
+  public ServiceProcess risk() {
+    return risk;
+  }
+
+  /** The two payments-svc instances, which share one database. */
+  public List<ServiceProcess> payments() {
+    return List.of(paymentsA, paymentsB);
+  }
+
+  /** The public APIs of this suite, with channels that live as long as it does. */
+  public synchronized Platform platform() {
+    if (platform == null) {
+      platform = new Platform(this);
+    }
+    return platform;
+  }
+
+  public String adminEmail() {
+    return ADMIN_EMAIL;
+  }
+
+  public String adminPassword() {
+    return adminPassword;
+  }
+
+  /**
+   * Prints the end of every service's log (on a failure), and which of them has exited. After the
+   * first failure, only what each log gained since is printed (still at most 40 lines a service).
+   */
+  public synchronized void printLogTails(String why) {
+    StringBuilder out = new StringBuilder();
+    out.append("\n[e2e] ===== ").append(why).append(": the last lines of each service's log =====\n");
+    for (ServiceProcess s : all) {
+      out.append("----- ").append(s.name()).append(" (port ").append(s.port()).append(", ")
+          .append(s.alive() ? "running" : "not running").append(", ").append(s.log()).append(") -----\n")
+          .append(s.newTail(40)).append('\n');
+    }
+    System.err.print(out);
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (platform != null) {
+      platform.close();
+    }
+    ExecutorService stopper = Executors.newFixedThreadPool(all.size());
+    try {
+      List<Future<?>> stops = new ArrayList<>();
+      for (ServiceProcess s : all) {
+        stops.add(stopper.submit(s::stop));
+      }
+      for (Future<?> f : stops) {
+        try {
+          f.get();
+        } catch (Exception e) {
+          System.err.println("[e2e] stopping a service failed: " + e);
+        }
+      }
+    } finally {
+      stopper.shutdownNow();
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException alreadyShuttingDown) {
+      // the hook is running or has run
+    }
+    System.out.println("[e2e] services stopped");
+  }
+
+  private void writeSecrets(Map<String, String> secrets) {
+    try {
+      Files.createDirectories(work);
+      Path file = work.resolve("secrets.env");
+      Files.deleteIfExists(file);
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      StringBuilder text = new StringBuilder("# Dev secrets of one e2e run (" + Instant.now() + "); not in git.\n");
+      secrets.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+      Files.writeString(file, text);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String base64(int bytes) {
+    byte[] b = new byte[bytes];
+    RANDOM.nextBytes(b);
+    return Base64.getEncoder().encodeToString(b);
+  }
+
+  public static String randomToken(int length) {
+    String alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+    StringBuilder out = new StringBuilder(length);
+    for (int i = 0; i < length; i++) {
+      out.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+    }
+    return out.toString();
+  }
+
+  /** PostgreSQL and Redis on loopback, as scripts/lib.sh finds them (FARTHING_DB_*, FARTHING_REDIS_*). */
+  static final class Db {
+    static final String HOST = env("FARTHING_DB_HOST", "127.0.0.1");
+    static final String PORT = env("FARTHING_DB_PORT", "5432");
+    static final String USER = env("FARTHING_DB_USER", "postgres");
+    static final String PASSWORD = env("FARTHING_DB_PASSWORD", "");
+    static final String REDIS_HOST = env("FARTHING_REDIS_HOST", "127.0.0.1");
+    static final int REDIS_PORT = Integer.parseInt(env("FARTHING_REDIS_PORT", "6379"));
+
+    private Db() {}
+
+    static Map<String, String> urls(String database) {
+      Map<String, String> env = new LinkedHashMap<>();
+      env.put("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://" + HOST + ":" + PORT + "/" + database);
+      env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://" + HOST + ":" + PORT + "/" + database);
+      return env;
+    }
+
+    /** Each run starts from empty databases: nothing of an earlier run (or its keys) lingers. */
+    static void recreate(String... databases) {
+      Properties login = new Properties();
+      login.setProperty("user", USER);
+      if (!PASSWORD.isEmpty()) {
+        login.setProperty("password", PASSWORD);
+      }
+      login.setProperty("connectTimeout", "5");
+      try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + HOST + ":" + PORT + "/postgres", login);
+          Statement s = c.createStatement()) {
+        s.execute("set client_min_messages = warning");
+        for (String db : databases) {
+          s.execute("drop database if exists " + db + " with (force)");
+          s.execute("create database " + db);
+        }
+      } catch (java.sql.SQLException e) {
+        throw new IllegalStateException("cannot (re)create the e2e databases at " + HOST + ":" + PORT + " as " + USER
+            + ": " + e.getMessage(), e);
+      }
+    }
+
+    static void flushRedis(int db) {
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress(REDIS_HOST, REDIS_PORT), 2000);
+        socket.setSoTimeout(5000);
+        String select = Integer.toString(db);
+        String command = "*2\r\n$6\r\nSELECT\r\n$" + select.length() + "\r\n" + select + "\r\n*1\r\n$7\r\nFLUSHDB\r\n";
+        OutputStream out = socket.getOutputStream();
+        out.write(command.getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        InputStream in = socket.getInputStream();
+        String replies = readLines(in, 2);
+        if (!replies.equals("+OK\r\n+OK\r\n")) {
+          throw new IllegalStateException("Redis refused SELECT/FLUSHDB: " + replies.strip());
+        }
+      } catch (IOException e) {
+        throw new IllegalStateException("Redis at " + REDIS_HOST + ":" + REDIS_PORT + " does not answer: " + e.getMessage(), e);
+      }
+    }
+
+    private static String readLines(InputStream in, int lines) throws IOException {
+      StringBuilder out = new StringBuilder();
+      int seen = 0;
+      while (seen < lines) {
+        int b = in.read();
+        if (b < 0) {
+          break;
+        }
+        out.append((char) b);
+        if (b == '\n') {
+          seen++;
+        }
+      }
+      return out.toString();
+    }
+
+    static boolean portTaken(int port) {
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 300);
+        return true;
+      } catch (IOException free) {
+        return false;
+      }
+    }
+
+    private static String env(String name, String fallback) {
+      String value = System.getenv(name);
+      return value == null || value.isBlank() ? fallback : value;
+    }
+  }
+}
