@@ -1,0 +1,218 @@
+package io.farthing.bench.payments;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Makes the charge benchmark's population through the suite's public APIs only, as an operator
+ * and the users themselves would: partners (an API client at auth-svc, onboarded as a merchant at
+ * payments-svc), users (registered and signed in at auth-svc, KYC tier set by the operator,
+ * wallets topped up, a consent for each partner that charges them). Nothing touches a database.
+ */
+final class ChargeSetup {
+  static final String EUR = "EUR";
+  static final List<String> PARTNER_SCOPES = List.of("payments:charge", "payments:read");
+  /** Top-ups are made in steps below risk-svc's AML watch (90 % of 1,000.00). */
+  static final long TOP_UP_STEP_MINOR = 40_000;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** A partner that charges users: its client credentials at auth-svc. */
+  record Partner(String clientId, String secret) {}
+
+  /** A paying user and, for the own-merchant run, the merchant only this user pays. */
+  record Payer(UUID userId, Partner own) {}
+
+  /** Everything the runs charge with. */
+  record Population(Partner shared, List<Payer> payers, Map<String, Object> description) {}
+
+  private final String auth;
+  private final String payments;
+  private final String risk;
+  private final String adminEmail;
+  private final String adminPassword;
+  private final String runId;
+  private final JsonHttp http = new JsonHttp();
+  private String adminToken;
+  private long adminTokenAt;
+
+  ChargeSetup(String authUrl, String paymentsUrl, String riskUrl, String adminEmail, String adminPassword, String runId) {
+    this.auth = authUrl;
+    this.payments = paymentsUrl;
+    this.risk = riskUrl;
+    this.adminEmail = adminEmail;
+    this.adminPassword = adminPassword;
+    this.runId = runId;
+  }
+
+  synchronized String admin() {
+    if (adminToken == null || System.nanoTime() - adminTokenAt > Duration.ofMinutes(10).toNanos()) {
+      adminToken = login(adminEmail, adminPassword);
+      adminTokenAt = System.nanoTime();
+    }
+    return adminToken;
+  }
+
+  String login(String email, String password) {
+    return http.post(auth + "/v1/auth/login", null, Map.of("email", email, "password", password))
+        .expect(200).body().path("accessToken").asText();
+  }
+
+  /** A client-credentials token for the partner (15 minutes at auth-svc's defaults). */
+  String token(Partner partner) {
+    return http.clientCredentials(auth + "/oauth2/token", partner.clientId(), partner.secret())
+        .expect(200).body().path("access_token").asText();
+  }
+
+  /** An API client at auth-svc, onboarded as an ACTIVE merchant (EUR: 0.02 + 2.5 %) in {@code category}. */
+  Partner partner(String name, String category) {
+    JsonNode created = http.post(auth + "/admin/v1/clients", admin(), Map.of("name", name, "scopes", PARTNER_SCOPES))
+        .expect(201).body();
+    Partner partner = new Partner(created.path("clientId").asText(), created.path("clientSecret").asText());
+    Map<String, Object> plan = new LinkedHashMap<>();
+    plan.put("currency", EUR);
+    plan.put("fixedMinor", 2);
+    plan.put("rateBps", 250);
+    plan.put("minFeeMinor", 0);
+    plan.put("maxFeeMinor", null);
+    Map<String, Object> merchant = new LinkedHashMap<>();
+    merchant.put("partnerClientId", partner.clientId());
+    merchant.put("name", name);
+    merchant.put("category", category);
+    merchant.put("status", "ACTIVE");
+    merchant.put("feePlans", List.of(plan));
+    http.post(payments + "/admin/v1/merchants", admin(), merchant).expect(201, 200);
+    return partner;
+  }
+
+  /**
+   * The population: one shared partner, {@code users} payers (each, when {@code ownMerchants},
+   * with a partner of their own), made by {@code threads} callers in parallel.
+   */
+  Population population(int users, boolean ownMerchants, long fundMinor, long maxPerChargeMinor, String category,
+      int threads) throws Exception {
+    long started = System.nanoTime();
+    Partner shared = partner("bench " + runId + " shared merchant", category);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    AtomicInteger done = new AtomicInteger();
+    List<Future<Payer>> futures = new ArrayList<>();
+    try {
+      for (int i = 0; i < users; i++) {
+        int n = i;
+        futures.add(pool.submit(() -> {
+          Payer payer = payer(n, shared, ownMerchants, fundMinor, maxPerChargeMinor, category);
+          int count = done.incrementAndGet();
+          if (count % 100 == 0 || count == users) {
+            System.err.printf("  %d/%d users ready (%.0f s)%n", count, users, (System.nanoTime() - started) / 1e9);
+          }
+          return payer;
+        }));
+      }
+      List<Payer> payers = new ArrayList<>(users);
+      for (Future<Payer> f : futures) {
+        payers.add(f.get());
+      }
+      Map<String, Object> description = new LinkedHashMap<>();
+      description.put("users", users);
+      description.put("merchants", ownMerchants ? users + 1 : 1);
+      description.put("fundedMinorPerUser", fundMinor);
+      description.put("kycTier", 3);
+      description.put("consentMaxPerChargeMinor", maxPerChargeMinor);
+      description.put("merchantCategory", category);
+      description.put("seconds", Math.round((System.nanoTime() - started) / 1e8) / 10.0);
+      return new Population(shared, List.copyOf(payers), description);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private Payer payer(int n, Partner shared, boolean ownMerchant, long fundMinor, long maxPerChargeMinor, String category) {
+    String email = "bench-" + runId + "-" + n + "@bench.farthing.test";
+    String password = "bench " + token(24);
+    JsonNode user = http.post(auth + "/v1/users", null, Map.of("email", email, "password", password)).expect(201).body();
+    UUID userId = UUID.fromString(user.path("id").asText());
+    String token = login(email, password);
+    // Tier 3: a benchmark user spends in minutes what the default tier allows in a day.
+    http.put(payments + "/admin/v1/users/" + userId + "/kyc", admin(), Map.of("tier", 3)).expect(200, 204);
+    for (long left = fundMinor; left > 0; left -= TOP_UP_STEP_MINOR) {
+      long amount = Math.min(left, TOP_UP_STEP_MINOR);
+      http.post(payments + "/v1/topups", token,
+              Map.of("currency", EUR, "amountMinor", amount, "instrument", "tok_sandbox_visa"),
+              Map.of("Idempotency-Key", "bench-topup-" + UUID.randomUUID()))
+          .expect(201, 200);
+    }
+    consent(token, shared, maxPerChargeMinor);
+    Partner own = null;
+    if (ownMerchant) {
+      own = partner("bench " + runId + " merchant of user " + n, category);
+      consent(token, own, maxPerChargeMinor);
+    }
+    return new Payer(userId, own);
+  }
+
+  private void consent(String userToken, Partner partner, long maxPerChargeMinor) {
+    http.post(auth + "/v1/me/consents", userToken, Map.of(
+            "partnerClientId", partner.clientId(),
+            "maxPerCharge", Map.of("amountMinor", maxPerChargeMinor, "currency", EUR)))
+        .expect(201, 200);
+  }
+
+  // --- risk-svc: the benchmark's risk policy ----------------------------------------------------
+
+  /** What {@link #applyRiskPolicy} changed, so that {@link #restoreRiskPolicy} can undo exactly that. */
+  record RiskChanges(String allowRule, boolean disabledBudget) {}
+
+  /**
+   * Allow-lists merchants of {@code category} (a rule forcing ALLOW, as an operator does for a
+   * trusted merchant) and disables {@code risk-budget}, which forces CHALLENGE once a user has
+   * spent 20.00 in a day, however clean the payment. risk-svc still scores every charge in full
+   * (features, rules, model, the stored decision); the benchmark measures that path with the
+   * verdict settled, instead of measuring how fast synthetic users are challenged.
+   */
+  RiskChanges applyRiskPolicy(String category) {
+    String id = "bench-allow-" + category.replaceAll("[^a-z0-9]", "-");
+    Map<String, Object> rule = new LinkedHashMap<>();
+    rule.put("id", id);
+    rule.put("description", "bench: merchants of category " + category + " are allow-listed");
+    rule.put("conditions", List.of(Map.of("feature", "merchant_category", "op", "EQ", "value", category)));
+    rule.put("points", 0);
+    rule.put("forceVerdict", "ALLOW");
+    JsonHttp.Reply created = http.post(risk + "/admin/v1/rules", admin(), rule);
+    if (created.status() == 409) {
+      http.post(risk + "/admin/v1/rules/" + id + "/enable", admin(), Map.of()).expect(200);
+    } else {
+      created.expect(201);
+    }
+    JsonNode budget = http.get(risk + "/admin/v1/rules/risk-budget", admin()).expect(200, 404).body();
+    boolean disable = budget.path("enabled").asBoolean(false);
+    if (disable) {
+      http.post(risk + "/admin/v1/rules/risk-budget/disable", admin(), Map.of()).expect(200);
+    }
+    return new RiskChanges(id, disable);
+  }
+
+  void restoreRiskPolicy(RiskChanges changes) {
+    http.post(risk + "/admin/v1/rules/" + changes.allowRule() + "/disable", admin(), Map.of()).expect(200);
+    if (changes.disabledBudget()) {
+      http.post(risk + "/admin/v1/rules/risk-budget/enable", admin(), Map.of()).expect(200);
+    }
+  }
+
+  private static String token(int length) {
+    String alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+    StringBuilder out = new StringBuilder(length);
+    for (int i = 0; i < length; i++) {
+      out.append(alphabet.charAt(RANDOM.nextInt(alphabet.length())));
+    }
+    return out.toString();
+  }
+}
