@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
@@ -34,7 +35,7 @@ public class ServiceTokens {
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).version(HttpClient.Version.HTTP_1_1).build();
   private final AtomicReference<Token> current = new AtomicReference<>();
-  private final AtomicReference<Uni<Token>> inFlight = new AtomicReference<>();
+  private final AtomicReference<CompletableFuture<Token>> inFlight = new AtomicReference<>();
 
   public ServiceTokens(PaymentsConfig config, ObjectMapper json) {
     this.config = config;
@@ -47,16 +48,33 @@ public class ServiceTokens {
     if (token != null && Instant.now().isBefore(token.renewAt())) {
       return Uni.createFrom().item(token.value());
     }
-    Uni<Token> fetch = inFlight.get();
-    if (fetch == null) {
-      Uni<Token> created = fetchToken().memoize().indefinitely();
-      fetch = inFlight.compareAndSet(null, created) ? created : inFlight.get();
+    return Uni.createFrom().completionStage(this::shared).map(Token::value);
+  }
+
+  /** One token request at a time, whatever the number of callers waiting for it. */
+  private CompletableFuture<Token> shared() {
+    while (true) {
+      CompletableFuture<Token> pending = inFlight.get();
+      if (pending != null) {
+        return pending;
+      }
+      CompletableFuture<Token> mine = new CompletableFuture<>();
+      if (inFlight.compareAndSet(null, mine)) {
+        fetchToken()
+            .subscribe()
+            .with(
+                fetched -> {
+                  current.set(fetched);
+                  inFlight.set(null);
+                  mine.complete(fetched);
+                },
+                failure -> {
+                  inFlight.set(null);
+                  mine.completeExceptionally(failure);
+                });
+        return mine;
+      }
     }
-    Uni<Token> shared = fetch;
-    return shared
-        .invoke(t -> current.set(t))
-        .eventually(() -> inFlight.compareAndSet(shared, null))
-        .map(Token::value);
   }
 
   /** Drops the cached token (after an UNAUTHENTICATED answer) so the next call fetches a new one. */
@@ -77,7 +95,7 @@ public class ServiceTokens {
             + encode(secret);
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(config.auth().tokenUrl()))
-            .timeout(config.auth().timeout())
+            .timeout(config.auth().tokenTimeout())
             .header("Content-Type", "application/x-www-form-urlencoded")
             .header("Accept", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(form))

@@ -83,6 +83,10 @@ public interface PaymentsConfig {
     @WithDefault("http://127.0.0.1:8101/oauth2/token")
     String tokenUrl();
 
+    /** Deadline of the client-credentials token request (made once per token lifetime). */
+    @WithDefault("5s")
+    Duration tokenTimeout();
+
     /** Deadline of each call to auth-svc (consent check, user look-up, challenges). */
     @WithDefault("2s")
     Duration timeout();
