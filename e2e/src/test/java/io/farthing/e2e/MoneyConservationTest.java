@@ -2,6 +2,7 @@ package io.farthing.e2e;
 
 import static io.farthing.e2e.harness.Grpc.eur;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -149,25 +150,34 @@ class MoneyConservationTest {
 
     JsonNode run = platform.reconcile();
     System.out.println("[e2e] reconciliation run: " + run);
-    assertNoDrift(run, "");
+    assertNoDrift(run);
   }
 
-  /** Every numeric field of the run whose name speaks of drift (or a difference) is zero. */
-  static void assertNoDrift(JsonNode node, String path) {
-    if (node.isObject()) {
-      node.properties().forEach(e -> {
-        String name = e.getKey().toLowerCase();
-        JsonNode value = e.getValue();
-        if (value.isNumber() && (name.contains("drift") || name.contains("difference") || name.contains("mismatch"))) {
-          assertEquals(0, value.asLong(), () -> "reconciliation " + path + e.getKey() + " in " + node);
-        } else {
-          assertNoDrift(value, path + e.getKey() + ".");
-        }
-      });
-    } else if (node.isArray()) {
-      for (int i = 0; i < node.size(); i++) {
-        assertNoDrift(node.get(i), path + i + ".");
-      }
+  /**
+   * payments-svc's reconciliation of its whole ledger (every test's money, from one snapshot):
+   * every wallet's cached balance equals its entries, every posting sums to zero, each currency's
+   * ledger sums to zero, and the holds account holds exactly the AUTHORIZED charges.
+   */
+  static void assertNoDrift(JsonNode run) {
+    assertFalse(run.path("drift").asBoolean(true), () -> "drift: " + run.path("summary").asText() + " in " + run);
+    assertEquals(0, run.path("problems").asLong(-1), () -> "problems in " + run);
+    assertEquals(0, run.path("wallets").path("drifting").asLong(-1), () -> "drifting wallets in " + run);
+    assertTrue(run.path("wallets").path("checked").asLong() > 0, "wallets were checked");
+    assertEquals(0, run.path("postings").path("unbalanced").asLong(-1));
+    assertEquals(0, run.path("postings").path("tooFewEntries").asLong(-1));
+    assertTrue(run.path("currencies").isArray() && !run.path("currencies").isEmpty(), () -> "currencies in " + run);
+    for (JsonNode currency : run.path("currencies")) {
+      assertTrue(currency.path("balanced").asBoolean(false), () -> "unbalanced " + currency);
+      assertEquals(0, currency.path("entriesTotalMinor").asLong(-1), () -> "entries total " + currency);
+      assertTrue(currency.path("holdsMatchAuthorizedCharges").asBoolean(false), () -> "holds " + currency);
+      JsonNode kinds = currency.path("byKind");
+      assertEquals(0, kinds.path("unknown").asLong(-1));
+      assertEquals(currency.path("walletsCachedMinor").asLong(), kinds.path("wallets").asLong(),
+          () -> "cached wallet balances against wallet entries " + currency);
+      assertEquals(-kinds.path("funding").asLong(),
+          kinds.path("wallets").asLong() + kinds.path("holds").asLong() + kinds.path("merchants").asLong()
+              + kinds.path("fees").asLong(),
+          () -> "money in = wallets + holds + merchants + fees " + currency);
     }
   }
 

@@ -145,10 +145,7 @@ final class ChargeSetup {
     http.put(payments + "/admin/v1/users/" + userId + "/kyc", admin(), Map.of("tier", 3)).expect(200, 204);
     for (long left = fundMinor; left > 0; left -= TOP_UP_STEP_MINOR) {
       long amount = Math.min(left, TOP_UP_STEP_MINOR);
-      http.post(payments + "/v1/topups", token,
-              Map.of("currency", EUR, "amountMinor", amount, "instrument", "tok_sandbox_visa"),
-              Map.of("Idempotency-Key", "bench-topup-" + UUID.randomUUID()))
-          .expect(201, 200);
+      topUp(token, amount);
     }
     consent(token, shared, maxPerChargeMinor);
     Partner own = null;
@@ -157,6 +154,27 @@ final class ChargeSetup {
       consent(token, own, maxPerChargeMinor);
     }
     return new Payer(userId, own);
+  }
+
+  /** A top-up with the sandbox card; a 202 PENDING (no answer in time) is looked up until it settles. */
+  private void topUp(String userToken, long amountMinor) {
+    JsonNode topUp = http.post(payments + "/v1/topups", userToken,
+            Map.of("currency", EUR, "amountMinor", amountMinor, "instrument", "tok_sandbox_visa"),
+            Map.of("Idempotency-Key", "bench-topup-" + UUID.randomUUID()))
+        .expect(201, 202).body();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while ("PENDING".equals(topUp.path("status").asText()) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(250);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      topUp = http.get(payments + "/v1/topups/" + topUp.path("id").asText(), userToken).expect(200).body();
+    }
+    if (!"SUCCEEDED".equals(topUp.path("status").asText())) {
+      throw new IllegalStateException("a set-up top-up did not succeed: " + topUp);
+    }
   }
 
   private void consent(String userToken, Partner partner, long maxPerChargeMinor) {

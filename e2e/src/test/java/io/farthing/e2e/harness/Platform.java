@@ -137,13 +137,36 @@ public final class Platform implements AutoCloseable {
     http.put(payments(0) + "/admin/v1/users/" + user.id() + "/kyc", admin(), Map.of("tier", tier)).expect(200, 204);
   }
 
-  /** Tops the user's EUR wallet up by {@code amountMinor} with the sandbox card; returns the answer. */
+  /**
+   * Tops the user's EUR wallet up by {@code amountMinor} with the sandbox card and returns the
+   * top-up once SUCCEEDED (a 202 PENDING — the sandbox processor did not answer in time — is
+   * looked up again until it settles).
+   */
   public JsonNode topUp(User user, long amountMinor, int instance) {
     Map<String, Object> body = Map.of("currency", EUR, "amountMinor", amountMinor, "instrument", "tok_sandbox_visa");
-    return http.post(payments(instance) + "/v1/topups", user.token(), body,
+    JsonNode topUp = http.post(payments(instance) + "/v1/topups", user.token(), body,
             Map.of("Idempotency-Key", "e2e-topup-" + UUID.randomUUID()))
-        .expect(201, 200)
+        .expect(201, 202)
         .body();
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!"SUCCEEDED".equals(topUp.path("status").asText())) {
+      if ("PENDING".equals(topUp.path("status").asText()) && System.nanoTime() < deadline) {
+        sleep(250);
+        topUp = http.get(payments(instance) + "/v1/topups/" + topUp.path("id").asText(), user.token()).expect(200).body();
+      } else {
+        throw new AssertionError("the top-up did not succeed: " + topUp);
+      }
+    }
+    return topUp;
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The user's EUR balance as {@code GET /v1/wallets} shows it (0 without an EUR wallet). */
