@@ -75,6 +75,7 @@ public class ChargeService {
   private final io.farthing.payments.security.UserTokens userTokens;
   private final PaymentsConfig config;
   private final MeterRegistry meters;
+  private final io.farthing.payments.limit.Limits limits;
 
   public ChargeService(
       Pool pool,
@@ -87,7 +88,8 @@ public class ChargeService {
       RiskClient risk,
       io.farthing.payments.security.UserTokens userTokens,
       PaymentsConfig config,
-      MeterRegistry meters) {
+      MeterRegistry meters,
+      io.farthing.payments.limit.Limits limits) {
     this.pool = pool;
     this.charges = charges;
     this.money = money;
@@ -99,6 +101,7 @@ public class ChargeService {
     this.userTokens = userTokens;
     this.config = config;
     this.meters = meters;
+    this.limits = limits;
   }
 
   // ------------------------------------------------------------------------------------------
@@ -156,15 +159,18 @@ public class ChargeService {
         underConsent
             ? auth.checkConsent(userId, partner, request.amountMinor(), request.currency())
             : Uni.createFrom().item(new AuthClient.ConsentAnswer(true, null, null));
+    // Read concurrently; the limits themselves are enforced again in the money's transaction.
+    Uni<io.farthing.payments.limit.SpendLimits> limitsNow = limits.of(pool, userId, request.currency());
     return Uni.combine()
         .all()
-        .unis(merchant, standing, consent)
+        .unis(merchant, standing, consent, limitsNow)
         .asTuple()
         .chain(
             t -> {
               Merchant m = t.getItem1();
               UserStanding user = t.getItem2();
               AuthClient.ConsentAnswer answer = t.getItem3();
+              int kycTier = t.getItem4().kycTier();
               FeePlan plan = m.plan(request.currency()).orElseThrow();
               long fee = plan.feeFor(request.amountMinor());
               Charge priced = withFee(draft, fee, answer.consentId());
@@ -183,7 +189,7 @@ public class ChargeService {
                     priced,
                     ApiException.precondition("The fee would take too large a share of this amount", "FEE_TOO_HIGH"));
               }
-              return risk.score(scoreRequest(priced, m))
+              return risk.score(scoreRequest(priced, m, user, kycTier))
                   .chain(decision -> decide(claim, priced, user, decision));
             });
   }
@@ -750,7 +756,7 @@ public class ChargeService {
                 || io.farthing.payments.limit.Limits.CURRENCY_NOT_SUPPORTED.equals(api.reason())));
   }
 
-  private ScoreRequest scoreRequest(Charge charge, Merchant merchant) {
+  private ScoreRequest scoreRequest(Charge charge, Merchant merchant, UserStanding user, int kycTier) {
     ScoreRequest.Builder request =
         ScoreRequest.newBuilder()
             .setRequestId(charge.id().toString())
@@ -758,7 +764,9 @@ public class ChargeService {
             .setMerchantId(charge.partnerClientId())
             .setMerchantCategory(merchant.category())
             .setAmount(ChargeMessages.money(charge.amountMinor(), charge.currency()))
-            .setChannel(Channel.CHANNEL_IN_APP);
+            .setChannel(Channel.CHANNEL_IN_APP)
+            .setKycTier(kycTier)
+            .setSecurityLevel(user.securityLevel());
     if (charge.deviceId() != null) {
       request.setDeviceId(charge.deviceId());
     }

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(PaymentsTestDatabase.class)
 @QuarkusTestResource(TestJwks.class)
-class ChargeLifecycleTest {
+public class ChargeLifecycleTest {
   @GrpcClient("payments")
   PaymentsGrpc.PaymentsBlockingStub plain;
 
@@ -44,11 +44,11 @@ class ChargeLifecycleTest {
     return withToken(plain, TestTokens.client(partner, "payments:charge", "payments:refund", "payments:read"));
   }
 
-  static Money eur(long minor) {
+  public static Money eur(long minor) {
     return Money.newBuilder().setAmountMinor(minor).setCurrency("EUR").build();
   }
 
-  static CreateChargeRequest.Builder aCharge(UUID user, long minor) {
+  public static CreateChargeRequest.Builder aCharge(UUID user, long minor) {
     return CreateChargeRequest.newBuilder()
         .setIdempotencyKey(UUID.randomUUID().toString())
         .setUserId(user.toString())
