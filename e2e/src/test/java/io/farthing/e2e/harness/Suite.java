@@ -147,6 +147,10 @@ public final class Suite implements AutoCloseable {
     paymentsEnv.put("FARTHING_AUTH_PORT", Integer.toString(authPort));
     paymentsEnv.put("FARTHING_RISK_HOST", "127.0.0.1");
     paymentsEnv.put("FARTHING_RISK_PORT", Integer.toString(riskPort));
+    // There is no notify-svc yet: the outbox relay runs and keeps failing (its events wait, with
+    // backoff), which is also what a notify-svc outage looks like. A port nothing here listens on.
+    paymentsEnv.put("FARTHING_NOTIFY_HOST", "127.0.0.1");
+    paymentsEnv.put("FARTHING_NOTIFY_PORT", Integer.toString(Integer.getInteger("farthing.e2e.port.notify", 38104)));
     Map<String, String> paymentsAEnv = new LinkedHashMap<>(paymentsEnv);
     paymentsAEnv.put("QUARKUS_HTTP_PORT", Integer.toString(paymentsAPort));
     Map<String, String> paymentsBEnv = new LinkedHashMap<>(paymentsEnv);
