@@ -257,6 +257,39 @@ class TopUpTest {
     assertEquals(1, sandbox.authorizeCalls(id));
   }
 
+  @Test
+  void aRetryAfterACrashResumesTheRecordedTopUpInsteadOfStartingAnother() {
+    UUID user = UUID.randomUUID();
+    UUID wallet = fixtures.fund(user, "EUR", 100);
+    String key = UUID.randomUUID().toString();
+    NewTopUp request = new NewTopUp(500, "EUR", SandboxFundingGateway.VISA);
+    UUID recorded = io.farthing.common.Ids.newId();
+    // What a request leaves behind when it dies after recording its top-up: the PENDING row naming
+    // its key, and the key in flight with a lease that has run out.
+    fixtures.update(
+        "insert into topups (id, user_id, wallet_id, currency, amount_minor, instrument, gateway, status, open_key,"
+            + " next_check_at) values ($1, $2, $3, 'EUR', 500, $4, 'sandbox', 'PENDING', $5, now() + interval '1 hour')",
+        recorded, user, wallet, SandboxFundingGateway.VISA, key);
+    fixtures.update(
+        "insert into idempotency_keys (caller, key, operation, request_hash, state, lease_token, leased_until, expires_at)"
+            + " values ($1, $2, $3, $4, 'IN_FLIGHT', $5, now() - interval '1 second', now() + interval '1 day')",
+        "user:" + user, key, TopUpService.OP_CREATE,
+        io.vertx.core.buffer.Buffer.buffer(
+            io.farthing.payments.idempotency.IdempotencyKeys.hash(TopUpService.OP_CREATE, request.canonical())),
+        UUID.randomUUID());
+
+    Response retried = topUp(user, key, aTopUp(500, SandboxFundingGateway.VISA));
+
+    retried.then().statusCode(201).body("id", equalTo(recorded.toString())).body("status", equalTo("SUCCEEDED"));
+    assertEquals(1, topUpRows(user));
+    assertEquals(600, fixtures.balance(user, "EUR"));
+    assertEquals(600, fixtures.entriesSum(wallet));
+    assertEquals(1, topUpPostings(recorded.toString()));
+    assertEquals(1, sandbox.authorizeCalls(recorded.toString()));
+    assertEquals(
+        List.of("0"), fixtures.strings("select count(*)::text from topups where id = $1 and open_key is not null", recorded));
+  }
+
   // ------------------------------------------------------------------------------------------
   // Limits and risk
   // ------------------------------------------------------------------------------------------
