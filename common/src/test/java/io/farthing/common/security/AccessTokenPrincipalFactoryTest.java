@@ -50,9 +50,11 @@ class AccessTokenPrincipalFactoryTest {
 
   @Test
   void aRememberedTokenIsRefusedOnceItExpires() throws Exception {
-    String token = token("at+jwt", 1);
+    // exp is in whole seconds: 2 s from now is at least 1 s away, enough for the first parse on a
+    // busy machine; 3.1 s later it has surely passed.
+    String token = token("at+jwt", 2);
     factory.parse(token, info);
-    Thread.sleep(2_100);
+    Thread.sleep(3_100);
     assertThrows(ParseException.class, () -> factory.parse(token, info));
   }
 

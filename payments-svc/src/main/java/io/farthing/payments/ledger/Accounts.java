@@ -38,7 +38,10 @@ public class Accounts {
     return account(pool, AccountKind.MERCHANT, partnerClientId, currency);
   }
 
-  /** The account, created if missing, through {@code client} (a pool or a transaction). */
+  /**
+   * The account, created if missing, through {@code client} (the pool, or a transaction: then the
+   * id is cached only once a later call through the pool finds it).
+   */
   public Uni<UUID> account(SqlClient client, AccountKind kind, String owner, String currency) {
     String cacheKey = kind + "|" + owner + "|" + currency;
     UUID cached = ids.get(cacheKey);
@@ -50,6 +53,12 @@ public class Accounts {
         .execute(Tuple.of(Ids.newId(), kind.name(), owner, currency))
         .chain(() -> client.preparedQuery(FIND).execute(Tuple.of(kind.name(), owner, currency)))
         .map(rows -> rows.iterator().next().getUUID("id"))
-        .invoke(id -> ids.put(cacheKey, id));
+        // Only an account created outside a transaction is known to exist: one created inside a
+        // transaction that later rolls back would otherwise stay cached without its row.
+        .invoke(id -> {
+          if (client == pool) {
+            ids.put(cacheKey, id);
+          }
+        });
   }
 }
