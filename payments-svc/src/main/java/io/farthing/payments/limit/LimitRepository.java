@@ -5,7 +5,11 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -41,6 +45,38 @@ public class LimitRepository {
              <= case excluded.period when 'D' then $6::bigint else $7::bigint end
       returning period
       """;
+  private static final String CAP_COLUMNS =
+      "daily_cap_minor, monthly_cap_minor, pending_daily_cap_minor, pending_monthly_cap_minor, pending_daily_clear,"
+          + " pending_monthly_clear, pending_effective_at, now() as now";
+  private static final String ENSURE_CAPS =
+      "insert into user_caps (user_id, currency) values ($1, $2) on conflict (user_id, currency) do nothing";
+  private static final String LOCK_CAPS =
+      "select " + CAP_COLUMNS + " from user_caps where user_id = $1 and currency = $2 for update";
+  private static final String READ_CAPS =
+      "select " + CAP_COLUMNS + " from (select 1) one left join user_caps on user_id = $1 and currency = $2";
+  private static final String SAVE_CAPS =
+      """
+      update user_caps set daily_cap_minor = $3, monthly_cap_minor = $4, pending_daily_cap_minor = $5,
+             pending_monthly_cap_minor = $6, pending_daily_clear = $7, pending_monthly_clear = $8,
+             pending_effective_at = $9, updated_at = now()
+       where user_id = $1 and currency = $2
+      """;
+
+  /**
+   * A user's own caps in one currency as stored (null = no cap), with what is pending and the
+   * database's clock ({@code now}), so callers judge "pending or due" by the same clock as
+   * {@link #LIMITS}.
+   */
+  public record StoredCaps(
+      Long dailyCapMinor,
+      Long monthlyCapMinor,
+      Long pendingDailyCapMinor,
+      Long pendingMonthlyCapMinor,
+      boolean pendingDailyClear,
+      boolean pendingMonthlyClear,
+      Instant pendingEffectiveAt,
+      Instant now) {}
+
   private static final String SPENT =
       "select period, spent_minor from spend_counters where user_id = $1 and currency = $2"
           + " and ((period = 'D' and period_start = $3) or (period = 'M' and period_start = $4))";
@@ -100,5 +136,51 @@ public class LimitRepository {
               }
               return spent;
             });
+  }
+
+  /** The user's caps row, created empty if missing and locked for the rest of {@code tx}. */
+  public Uni<StoredCaps> lockCaps(SqlClient tx, UUID userId, String currency) {
+    return tx.preparedQuery(ENSURE_CAPS)
+        .execute(Tuple.of(userId, currency))
+        .chain(() -> tx.preparedQuery(LOCK_CAPS).execute(Tuple.of(userId, currency)))
+        .map(rows -> storedCaps(rows.iterator().next()));
+  }
+
+  /** The user's caps as stored (all empty when the user never set any), without locking. */
+  public Uni<StoredCaps> caps(SqlClient client, UUID userId, String currency) {
+    return client.preparedQuery(READ_CAPS)
+        .execute(Tuple.of(userId, currency))
+        .map(rows -> storedCaps(rows.iterator().next()));
+  }
+
+  /** Writes the caps row locked by {@link #lockCaps}. */
+  public Uni<Void> saveCaps(SqlClient tx, UUID userId, String currency, StoredCaps caps) {
+    return tx.preparedQuery(SAVE_CAPS)
+        .execute(
+            Tuple.from(
+                Arrays.asList(
+                    userId, currency, caps.dailyCapMinor(), caps.monthlyCapMinor(), caps.pendingDailyCapMinor(),
+                    caps.pendingMonthlyCapMinor(), caps.pendingDailyClear(), caps.pendingMonthlyClear(),
+                    caps.pendingEffectiveAt() == null ? null : caps.pendingEffectiveAt().atOffset(ZoneOffset.UTC))))
+        .map(
+            result -> {
+              if (result.rowCount() != 1) {
+                throw new IllegalStateException("the locked caps row of " + userId + " " + currency + " vanished");
+              }
+              return null;
+            });
+  }
+
+  private static StoredCaps storedCaps(Row row) {
+    OffsetDateTime effective = row.getOffsetDateTime("pending_effective_at");
+    return new StoredCaps(
+        row.getLong("daily_cap_minor"),
+        row.getLong("monthly_cap_minor"),
+        row.getLong("pending_daily_cap_minor"),
+        row.getLong("pending_monthly_cap_minor"),
+        Boolean.TRUE.equals(row.getBoolean("pending_daily_clear")),
+        Boolean.TRUE.equals(row.getBoolean("pending_monthly_clear")),
+        effective == null ? null : effective.toInstant(),
+        row.getOffsetDateTime("now").toInstant());
   }
 }

@@ -1,0 +1,279 @@
+package io.farthing.payments.ledger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.farthing.payments.ledger.ReconciliationReport.PostingProblem;
+import io.farthing.payments.ledger.ReconciliationReport.WalletDrift;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The reconciliation queries. They run in one REPEATABLE READ transaction: every check sees the
+ * same snapshot, and since a wallet's cached balance and its entries are written in one
+ * transaction, a snapshot never catches one without the other. Nothing here locks a ledger row,
+ * so charges go on while a run reads.
+ */
+@ApplicationScoped
+public class ReconciliationRepository {
+  /** pg_try_advisory_xact_lock key: "farthing reconciliation" folded into a bigint, fixed forever. */
+  static final long LOCK_KEY = 0x4661727468526563L;
+
+  /** Per account and currency, the sum and count of its entries: the one full scan the account checks share. */
+  private static final String SUMS =
+      """
+      create temp table reconciliation_sums on commit drop as
+      select account_id, currency, sum(amount_minor)::bigint as total, count(*) as entries
+        from entries group by account_id, currency
+      """;
+  private static final String WALLET_DRIFT =
+      """
+      select a.id as wallet_id, w.user_id, a.currency, w.balance_minor, coalesce(s.total, 0)::bigint as entries_sum,
+             count(*) over () as drifting
+        from accounts a
+        left join wallets w on w.id = a.id
+        left join (select account_id, sum(total)::bigint as total from reconciliation_sums group by account_id) s
+               on s.account_id = a.id
+       where a.kind = 'USER_WALLET' and coalesce(w.balance_minor, 0) <> coalesce(s.total, 0)
+       order by abs(coalesce(w.balance_minor, 0) - coalesce(s.total, 0)) desc, a.id
+       limit $1
+      """;
+  private static final String KIND_TOTALS =
+      """
+      select coalesce(a.kind, 'UNKNOWN') as kind, s.currency, sum(s.total)::bigint as total
+        from reconciliation_sums s left join accounts a on a.id = s.account_id
+       group by 1, 2
+      """;
+  private static final String WALLETS_CACHED =
+      "select currency, count(*) as wallets, sum(balance_minor)::bigint as total from wallets group by currency";
+  private static final String AUTHORIZED_CHARGES =
+      "select currency, sum(authorized_minor)::bigint as total from charges where status = 'AUTHORIZED' group by currency";
+  private static final String POSTING_PROBLEMS =
+      """
+      select e.posting_id, p.kind, e.currency, sum(e.amount_minor)::bigint as total, count(*) as entries,
+             bool_or(a.id is null or a.currency <> e.currency) as mismatched, count(*) over () as problems
+        from entries e
+        join postings p on p.id = e.posting_id
+        left join accounts a on a.id = e.account_id
+       group by e.posting_id, p.kind, e.currency
+      having sum(e.amount_minor) <> 0 or bool_or(a.id is null or a.currency <> e.currency)
+       order by e.posting_id
+       limit $1
+      """;
+  private static final String TOO_FEW_ENTRIES =
+      """
+      select p.id, p.kind, count(e.id) as entries, count(*) over () as problems
+        from postings p left join entries e on e.posting_id = p.id
+       group by p.id, p.kind
+      having count(e.id) < 2
+       order by p.id
+       limit $1
+      """;
+  private static final String INSERT_RUN =
+      "insert into reconciliation_runs (id, trigger, requested_by, started_at, finished_at, drift, problems, report)"
+          + " values ($1, $2, $3, $4, $5, $6, $7, $8)";
+
+  /** Account check results: the drifting wallets listed and how many there are in all. */
+  public record Listed<T>(List<T> items, long total) {}
+
+  /** Sums per currency and key, e.g. kind → currency → total. */
+  public record Totals(Map<String, Map<String, Long>> byKind, Map<String, Long> walletsCached, Map<String, Long> walletCounts,
+      Map<String, Long> authorizedCharges) {}
+
+  private final Pool pool;
+  private final ObjectMapper json;
+
+  public ReconciliationRepository(Pool pool, ObjectMapper json) {
+    this.pool = pool;
+    this.json = json;
+  }
+
+  /**
+   * Makes {@code tx} a snapshot for the run and takes the run lock for its lifetime (released at
+   * commit or rollback, so a crashed run never holds it). False: another replica is running.
+   */
+  public Uni<Boolean> begin(SqlConnection tx, Duration statementTimeout) {
+    return tx.query("set transaction isolation level repeatable read")
+        .execute()
+        .chain(() -> tx.query("set local statement_timeout = " + Math.max(1, statementTimeout.toMillis())).execute())
+        .chain(() -> tx.preparedQuery("select pg_try_advisory_xact_lock($1) as locked").execute(Tuple.of(LOCK_KEY)))
+        .map(rows -> rows.iterator().next().getBoolean("locked"));
+  }
+
+  /** The snapshot's clock: the transaction's start. */
+  public Uni<Instant> now(SqlConnection tx) {
+    return tx.query("select now() as now").execute().map(rows -> rows.iterator().next().getOffsetDateTime("now").toInstant());
+  }
+
+  /** Whether any run started less than {@code spacing} ago. */
+  public Uni<Boolean> ranWithin(SqlConnection tx, Duration spacing) {
+    return tx.preparedQuery(
+            "select exists (select 1 from reconciliation_runs where started_at > now() - $1 * interval '1 millisecond')"
+                + " as recent")
+        .execute(Tuple.of(spacing.toMillis()))
+        .map(rows -> rows.iterator().next().getBoolean("recent"));
+  }
+
+  public Uni<Void> sumAccounts(SqlConnection tx) {
+    return tx.query(SUMS).execute().replaceWithVoid();
+  }
+
+  public Uni<Long> count(SqlConnection tx, String table) {
+    if (!table.equals("wallets") && !table.equals("postings")) {
+      throw new IllegalArgumentException(table);
+    }
+    return tx.query("select count(*) as n from " + table).execute().map(rows -> rows.iterator().next().getLong("n"));
+  }
+
+  public Uni<Listed<WalletDrift>> walletDrift(SqlConnection tx, int limit) {
+    return tx.preparedQuery(WALLET_DRIFT)
+        .execute(Tuple.of(limit))
+        .map(
+            rows -> {
+              List<WalletDrift> drifts = new ArrayList<>();
+              long total = 0;
+              for (Row row : rows) {
+                total = row.getLong("drifting");
+                Long cached = row.getLong("balance_minor");
+                long entries = row.getLong("entries_sum");
+                drifts.add(
+                    new WalletDrift(
+                        row.getUUID("wallet_id"),
+                        row.getUUID("user_id"),
+                        row.getString("currency"),
+                        cached,
+                        entries,
+                        Math.subtractExact(cached == null ? 0 : cached, entries)));
+              }
+              return new Listed<>(drifts, total);
+            });
+  }
+
+  public Uni<Totals> totals(SqlConnection tx) {
+    Map<String, Map<String, Long>> byKind = new HashMap<>();
+    Map<String, Long> cached = new HashMap<>();
+    Map<String, Long> counts = new HashMap<>();
+    Map<String, Long> authorized = new HashMap<>();
+    return tx.query(KIND_TOTALS)
+        .execute()
+        .invoke(
+            rows ->
+                rows.forEach(
+                    row ->
+                        byKind
+                            .computeIfAbsent(row.getString("kind"), k -> new HashMap<>())
+                            .put(row.getString("currency"), row.getLong("total"))))
+        .chain(() -> tx.query(WALLETS_CACHED).execute())
+        .invoke(
+            rows ->
+                rows.forEach(
+                    row -> {
+                      cached.put(row.getString("currency"), row.getLong("total"));
+                      counts.put(row.getString("currency"), row.getLong("wallets"));
+                    }))
+        .chain(() -> tx.query(AUTHORIZED_CHARGES).execute())
+        .invoke(rows -> rows.forEach(row -> authorized.put(row.getString("currency"), row.getLong("total"))))
+        .map(ignored -> new Totals(byKind, cached, counts, authorized));
+  }
+
+  public Uni<Listed<PostingProblem>> unbalancedPostings(SqlConnection tx, int limit) {
+    return tx.preparedQuery(POSTING_PROBLEMS)
+        .execute(Tuple.of(limit))
+        .map(
+            rows -> {
+              List<PostingProblem> problems = new ArrayList<>();
+              long total = 0;
+              for (Row row : rows) {
+                total = row.getLong("problems");
+                problems.add(
+                    new PostingProblem(
+                        row.getUUID("posting_id"),
+                        row.getString("kind"),
+                        row.getString("currency"),
+                        Boolean.TRUE.equals(row.getBoolean("mismatched")) ? "ACCOUNT_MISMATCH" : "NOT_ZERO",
+                        row.getLong("total"),
+                        row.getLong("entries")));
+              }
+              return new Listed<>(problems, total);
+            });
+  }
+
+  public Uni<Listed<PostingProblem>> postingsWithTooFewEntries(SqlConnection tx, int limit) {
+    return tx.preparedQuery(TOO_FEW_ENTRIES)
+        .execute(Tuple.of(limit))
+        .map(
+            rows -> {
+              List<PostingProblem> problems = new ArrayList<>();
+              long total = 0;
+              for (Row row : rows) {
+                total = row.getLong("problems");
+                problems.add(
+                    new PostingProblem(
+                        row.getUUID("id"), row.getString("kind"), null, "TOO_FEW_ENTRIES", 0, row.getLong("entries")));
+              }
+              return new Listed<>(problems, total);
+            });
+  }
+
+  public Uni<Void> insert(SqlConnection tx, ReconciliationReport report) {
+    return tx.preparedQuery(INSERT_RUN)
+        .execute(
+            Tuple.from(
+                java.util.Arrays.asList(
+                    report.id(),
+                    report.trigger(),
+                    report.requestedBy(),
+                    report.startedAt().atOffset(ZoneOffset.UTC),
+                    report.finishedAt().atOffset(ZoneOffset.UTC),
+                    report.drift(),
+                    report.problems(),
+                    new JsonObject(write(report)))))
+        .replaceWithVoid();
+  }
+
+  public Uni<Optional<ReconciliationReport>> latest() {
+    return pool.query("select report from reconciliation_runs order by started_at desc, id desc limit 1")
+        .execute()
+        .map(this::first);
+  }
+
+  public Uni<Optional<ReconciliationReport>> byId(UUID id) {
+    return pool.preparedQuery("select report from reconciliation_runs where id = $1")
+        .execute(Tuple.of(id))
+        .map(this::first);
+  }
+
+  private Optional<ReconciliationReport> first(RowSet<Row> rows) {
+    var iterator = rows.iterator();
+    if (!iterator.hasNext()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(json.readValue(iterator.next().getJsonObject("report").encode(), ReconciliationReport.class));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a stored reconciliation report could not be read back", e);
+    }
+  }
+
+  private String write(ReconciliationReport report) {
+    try {
+      return json.writeValueAsString(report);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a reconciliation report could not be written", e);
+    }
+  }
+}
