@@ -93,6 +93,9 @@ class ConcurrentDebitsTest {
         outcomes.merge(key, 1, Integer::sum);
         if (outcome.ok() && outcome.value().getStatus() == ChargeStatus.CHARGE_STATUS_SUCCEEDED) {
           succeeded++;
+          if (outcome.value().getRiskDecisionId().isEmpty()) {
+            outcomes.merge("(of which decided by the fallback policy)", 1, Integer::sum);
+          }
         }
       }
       System.out.println("[e2e] 200 concurrent debits: " + outcomes);

@@ -66,7 +66,7 @@ class IdempotencyAcrossInstancesTest {
     CreateChargeRequest request = CreateChargeRequest.newBuilder()
         .setIdempotencyKey(key)
         .setUserId(user.id().toString())
-        .setAmount(eur(300))
+        .setAmount(eur(150))
         .setDescription("sent eight times")
         .build();
 
@@ -115,14 +115,14 @@ class IdempotencyAcrossInstancesTest {
         assertEquals(chargeId, replayed.getChargeId(), "a retry on either instance replays the first answer");
       }
       Grpc.Outcome<Charge> otherAmount = Grpc.attempt(() -> platform.partnerApi(partner, 1)
-          .createCharge(request.toBuilder().setAmount(eur(301)).build()));
+          .createCharge(request.toBuilder().setAmount(eur(151)).build()));
       assertEquals(Status.Code.FAILED_PRECONDITION, otherAmount.code(), otherAmount::toString);
       assertEquals("IDEMPOTENCY_KEY_REUSED", otherAmount.reason(), otherAmount::toString);
 
       List<Charge> listed = Charges.list(platform, partner, user.id(), 0);
       assertEquals(1, listed.size(), () -> "charges for the user: " + listed);
-      assertEquals(700, platform.balance(user, 0), "debited once");
-      assertEquals(700, platform.balance(user, 1));
+      assertEquals(850, platform.balance(user, 0), "debited once");
+      assertEquals(850, platform.balance(user, 1));
     } finally {
       senders.shutdownNow();
     }

@@ -10,7 +10,7 @@ package io.farthing.e2e.harness;
  * (forced DENY, which no allow-listing overrides) does not fire.
  */
 public final class LoadRiskPolicy {
-  public static final String CATEGORY = "e2e-load";
+  public static final String CATEGORY = "e2e_load";
   private static final String RISK_BUDGET = "risk-budget";
 
   private LoadRiskPolicy() {}
