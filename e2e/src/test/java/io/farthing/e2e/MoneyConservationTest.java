@@ -269,7 +269,7 @@ class MoneyConservationTest {
       String what = outcome.ok() ? "OK" : outcome.code() + " " + outcome.reason();
       outcomes.merge(op + ": " + what, 1, Integer::sum);
       if (!outcome.ok() && !EXPECTED_REFUSALS.contains(what)) {
-        // ABORTED or UNAVAILABLE here means eight retries over two seconds did not get an answer.
+        // ABORTED or UNAVAILABLE here means ten retries over five seconds did not get an answer.
         if (outcome.code() != Status.Code.OK) {
           unexpected.add(op + ": " + outcome);
         }

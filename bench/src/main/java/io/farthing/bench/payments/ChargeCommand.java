@@ -73,6 +73,14 @@ public class ChargeCommand implements Callable<Integer> {
   @Option(names = "--setup-threads", defaultValue = "8", description = "Parallel callers during set-up (default: ${DEFAULT-VALUE}).")
   int setupThreads;
 
+  @Option(names = "--prewarm", defaultValue = "60s", converter = DurationConverter.class,
+      description = "Before the first run: a closed loop of --prewarm-callers for this long, not reported, so that three "
+          + "cold JVMs compile their hot paths without being overloaded (0: none; default: ${DEFAULT-VALUE}).")
+  Duration prewarm;
+
+  @Option(names = "--prewarm-callers", defaultValue = "8", description = "Callers of the pre-warm loop (default: ${DEFAULT-VALUE}).")
+  int prewarmCallers;
+
   @Option(names = "--rate", split = ",", defaultValue = "500,1000", description = "Open-loop rates, charges/s (default: ${DEFAULT-VALUE}).")
   List<Double> rates;
 
@@ -133,7 +141,7 @@ public class ChargeCommand implements Callable<Integer> {
   @Option(names = "--out", description = "Write the JSON report here.")
   Path out;
 
-  private static final String CATEGORY = "bench-load";
+  private static final String CATEGORY = "bench_load";
   private static final long CONSENT_MAX_MINOR = 1_000;
   private static final Duration TOKEN_REUSE = Duration.ofMinutes(8);
 
@@ -181,12 +189,14 @@ public class ChargeCommand implements Callable<Integer> {
       System.err.printf("probe: %s (fee %d, risk decision %s)%n", probe.getStatus(), probe.getFee().getAmountMinor(),
           probe.getRiskDecisionId().isEmpty() ? "none: fallback" : probe.getRiskDecisionId());
 
+      Map<String, Object> prewarmed = prewarm(setup, population, channels, runId);
       ProcessCpu cpu = new ProcessCpu(cpuWatches.stream().map(ProcessCpu.Watch::parse).toList(), clockTicks);
       List<Map<String, Object>> reports = new ArrayList<>();
       for (Run run : runs) {
         reports.add(execute(run, setup, population, channels, runId, cpu));
       }
       Map<String, Object> report = report(runId, population, riskChanges, reports);
+      report.put("prewarm", prewarmed);
       System.out.print(table(reports));
       if (out != null) {
         Path parent = out.toAbsolutePath().getParent();
@@ -259,6 +269,35 @@ public class ChargeCommand implements Callable<Integer> {
       throw new IllegalStateException("payments-svc refused the probe charge: " + e.getStatus()
           + " " + ChargeTarget.reason(e), e);
     }
+  }
+
+  /**
+   * A gentle closed loop before the measured runs: the services' JIT compilers (and connection
+   * pools, Redis scripts, the users' first payments) get their start without the overload that
+   * an open loop at full rate puts on cold JVMs, which on two cores turns into late calls,
+   * cancellations and connections closed by HTTP/2 rapid-reset protection before anything warms.
+   */
+  private Map<String, Object> prewarm(ChargeSetup setup, ChargeSetup.Population population,
+      List<ManagedChannel> channels, String runId) throws Exception {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("seconds", prewarm.toSeconds());
+    out.put("callers", prewarmCallers);
+    if (prewarm.isZero()) {
+      return out;
+    }
+    refreshTokens(setup, population, false);
+    ChargeTarget target = new ChargeTarget(channels, population.payers(), false, p -> token(setup, p),
+        population.shared(), "bench-" + runId + "-prewarm-", deadline.toNanos());
+    System.err.printf("%nPre-warm: closed loop, %d callers, %d s (not reported)%n", prewarmCallers, prewarm.toSeconds());
+    LoadRunner.Outcome outcome =
+        new LoadRunner(new LoadPlan(0, prewarmCallers, Duration.ZERO, prewarm, deadline.plusSeconds(1)), target).run();
+    long seconds = Math.max(1, prewarm.toSeconds());
+    out.put("answeredPerSecond", Math.round(outcome.measured().ok() * 10.0 / seconds) / 10.0);
+    out.put("outcomes", outcome.measured().outcomes());
+    out.put("errorsByCode", outcome.measured().errors());
+    System.err.printf("  %.1f/s answered, outcomes %s, errors %s%n", outcome.measured().ok() / (double) seconds,
+        outcome.measured().outcomes(), outcome.measured().errors());
+    return out;
   }
 
   private Map<String, Object> execute(Run run, ChargeSetup setup, ChargeSetup.Population population,

@@ -15,7 +15,7 @@ import java.util.function.IntFunction;
 public final class Charges {
   /** Answers after which a partner retries with the same idempotency key (the contract says so). */
   private static final Set<Status.Code> RETRIED = Set.of(Status.Code.UNAVAILABLE, Status.Code.ABORTED);
-  private static final int MAX_ATTEMPTS = 8;
+  private static final int MAX_ATTEMPTS = 10;
 
   private Charges() {}
 
@@ -32,7 +32,7 @@ public final class Charges {
         return outcome;
       }
       try {
-        Thread.sleep(50L * (attempt + 1));
+        Thread.sleep(100L * (attempt + 1));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return outcome;

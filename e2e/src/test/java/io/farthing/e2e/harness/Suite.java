@@ -152,6 +152,12 @@ public final class Suite implements AutoCloseable {
     // the fallback policy (allow below 2.00, else CHALLENGE), not risk-svc's decision. The tests
     // are about risk-svc's real answer, so it gets a second; the fallback has its own tests.
     paymentsEnv.put("PAYMENTS_RISK_TIMEOUT", "1s");
+    // Likewise auth-svc's consent check and user look-up (production: 2 s). A burst of 200 charges
+    // on these cores takes auth-svc seconds, and a call cancelled at its deadline is an HTTP/2
+    // RST_STREAM: past 200 of them in 30 s, auth-svc's rapid-reset protection closes the whole
+    // connection (GOAWAY ENHANCE_YOUR_CALM) and fails every call on it. scripts/bench-payments
+    // measures that with the production settings; these tests are about the money.
+    paymentsEnv.put("PAYMENTS_AUTH_TIMEOUT", "10s");
     // There is no notify-svc yet: the outbox relay runs and keeps failing (its events wait, with
     // backoff), which is also what a notify-svc outage looks like. A port nothing here listens on.
     paymentsEnv.put("FARTHING_NOTIFY_HOST", "127.0.0.1");
