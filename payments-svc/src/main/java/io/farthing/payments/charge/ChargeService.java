@@ -408,6 +408,10 @@ public class ChargeService {
                       .chain(
                           m -> {
                             long fee = m.plan(held.currency()).orElseThrow().feeFor(captureMinor);
+                            if (FeePlan.exceedsShare(fee, captureMinor, config.fees().maxShareBps())) {
+                              throw ApiException.precondition(
+                                  "The fee would take too large a share of this capture", "FEE_TOO_HIGH");
+                            }
                             Charge done =
                                 copy(held, ChargeStatus.SUCCEEDED, 0, captureMinor, 0, fee, 0, null, null, null);
                             return money.capture(tx, held, captureMinor, fee, accounts)
