@@ -239,8 +239,30 @@ public class ChargeService {
         .recoverWithUni(e -> refuse(claim, charge, ((StepUpUnavailable) e).refusal));
   }
 
-  /** Moves the money: captured at once, or held when the partner asked to capture later. */
+  /** Moves the money for a new charge: captured at once, or held when the partner asked so. */
   private Uni<io.farthing.proto.payments.v1.Charge> charge(Claim.Fresh claim, Charge charge, ZoneId zone) {
+    return debitAndRecord(
+            charge,
+            zone,
+            (tx, done, eventType) ->
+                charges
+                    .insert(tx, done)
+                    .chain(() -> event(tx, done, eventType))
+                    .chain(() -> completeWith(tx, claim, done))
+                    .replaceWith(ChargeMessages.charge(done)))
+        .onFailure(ChargeService::isMoneyRefusal)
+        .recoverWithUni(e -> refuse(claim, charge, (ApiException) e));
+  }
+
+  private interface Record {
+    Uni<io.farthing.proto.payments.v1.Charge> write(SqlConnection tx, Charge done, String eventType);
+  }
+
+  /**
+   * The money's one transaction for a charge that may move it now: limits counted, wallet
+   * debited, posting written, then {@code record} writes the charge, its event and the key.
+   */
+  private Uni<io.farthing.proto.payments.v1.Charge> debitAndRecord(Charge charge, ZoneId zone, Record record) {
     boolean capture = !charge.captureLater();
     Instant now = Instant.now();
     return money.accountsFor(charge.partnerClientId(), charge.currency())
@@ -250,17 +272,11 @@ public class ChargeService {
                     tx ->
                         money.debit(tx, charge, capture, accounts, zone, now)
                             .chain(
-                                walletId -> {
-                                  Charge done = moved(charge, walletId, capture);
-                                  return charges
-                                      .insert(tx, done)
-                                      .chain(() -> event(tx, done, capture ? OutboxEvent.CHARGE_SUCCEEDED : OutboxEvent.CHARGE_AUTHORIZED))
-                                      .chain(() -> completeWith(tx, claim, done))
-                                      .replaceWith(done);
-                                })))
-        .map(ChargeMessages::charge)
-        .onFailure(ChargeService::isMoneyRefusal)
-        .recoverWithUni(e -> refuse(claim, charge, (ApiException) e));
+                                walletId ->
+                                    record.write(
+                                        tx,
+                                        moved(charge, walletId, capture),
+                                        capture ? OutboxEvent.CHARGE_SUCCEEDED : OutboxEvent.CHARGE_AUTHORIZED))));
   }
 
   private Charge moved(Charge charge, UUID walletId, boolean capture) {
@@ -346,19 +362,7 @@ public class ChargeService {
   }
 
   private Uni<io.farthing.proto.payments.v1.Charge> confirmMoney(Claim.Fresh claim, Charge waiting, ZoneId zone) {
-    boolean capture = !waiting.captureLater();
-    Instant now = Instant.now();
-    return money.accountsFor(waiting.partnerClientId(), waiting.currency())
-        .chain(
-            accounts ->
-                pool.withTransaction(
-                    tx ->
-                        money.debit(tx, waiting, capture, accounts, zone, now)
-                            .chain(
-                                walletId -> {
-                                  Charge done = moved(waiting, walletId, capture);
-                                  return transition(tx, waiting, done, capture ? OutboxEvent.CHARGE_SUCCEEDED : OutboxEvent.CHARGE_AUTHORIZED, claim);
-                                })))
+    return debitAndRecord(waiting, zone, (tx, done, eventType) -> transition(tx, waiting, done, eventType, claim))
         .onFailure(ChargeService::isMoneyRefusal)
         .recoverWithUni(
             e -> {
@@ -408,6 +412,10 @@ public class ChargeService {
                       .chain(
                           m -> {
                             long fee = m.plan(held.currency()).orElseThrow().feeFor(captureMinor);
+                            if (FeePlan.exceedsShare(fee, captureMinor, config.fees().maxShareBps())) {
+                              throw ApiException.precondition(
+                                  "The fee would take too large a share of this capture", "FEE_TOO_HIGH");
+                            }
                             Charge done =
                                 copy(held, ChargeStatus.SUCCEEDED, 0, captureMinor, 0, fee, 0, null, null, null);
                             return money.capture(tx, held, captureMinor, fee, accounts)
@@ -674,21 +682,8 @@ public class ChargeService {
             });
   }
 
-  /** Work failed: a stored refusal stays; a refusal not yet stored is stored; anything else releases. */
   private Uni<Void> afterFailure(Claim.Fresh claim, Throwable failure) {
-    if (failure instanceof ApiException api
-        && api.kind() != ApiException.Kind.UNAVAILABLE
-        && api.kind() != ApiException.Kind.IN_PROGRESS) {
-      // complete() only succeeds while the claim is still in flight: a refusal that refuse()
-      // already stored is left as it is.
-      return pool.withTransaction(tx -> keys.complete(tx, claim, StoredOutcome.failure(null, api)))
-          .onFailure()
-          .recoverWithNull();
-    }
-    if (!(failure instanceof ApiException)) {
-      LOG.warnf("Charge call failed (%s); its idempotency key is released for a retry", failure.getClass().getSimpleName());
-    }
-    return keys.release(claim);
+    return keys.settleFailure(claim, failure);
   }
 
   private interface Parser<T> {

@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 public class IdempotencyKeys {
+  private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(IdempotencyKeys.class);
   public static final String KEY_REUSED = "IDEMPOTENCY_KEY_REUSED";
   public static final String KEY_IN_USE = "IDEMPOTENCY_KEY_IN_USE";
   public static final String KEY_NOT_FOUND = "IDEMPOTENCY_KEY_NOT_FOUND";
@@ -161,6 +162,26 @@ public class IdempotencyKeys {
               }
               return null;
             });
+  }
+
+  /**
+   * After an attempt failed: a refusal (an ApiException other than UNAVAILABLE or IN_PROGRESS) is
+   * stored as the key's outcome, unless the work already stored one in its own transaction
+   * (complete() only succeeds while the claim is in flight); anything passing releases the key so
+   * that a retry runs again.
+   */
+  public Uni<Void> settleFailure(Claim.Fresh claim, Throwable failure) {
+    if (failure instanceof ApiException api
+        && api.kind() != ApiException.Kind.UNAVAILABLE
+        && api.kind() != ApiException.Kind.IN_PROGRESS) {
+      return pool.withTransaction(tx -> complete(tx, claim, StoredOutcome.failure(null, api)))
+          .onFailure()
+          .recoverWithNull();
+    }
+    if (!(failure instanceof ApiException)) {
+      LOG.warnf("A call failed (%s); its idempotency key is released for a retry", failure.getClass().getSimpleName());
+    }
+    return release(claim);
   }
 
   /** Forgets a claim whose attempt failed for a passing reason, so that a retry runs again. */

@@ -129,20 +129,7 @@ public class RestIdempotency {
     }
   }
 
-  /** Work failed: a stored refusal stays; a refusal not yet stored is stored; anything else releases. */
   private Uni<Void> afterFailure(Claim.Fresh claim, Throwable failure) {
-    if (failure instanceof ApiException api
-        && api.kind() != ApiException.Kind.UNAVAILABLE
-        && api.kind() != ApiException.Kind.IN_PROGRESS) {
-      // complete() succeeds only while the claim is in flight: a refusal the work stored with its
-      // own transaction is left as it is.
-      return pool.withTransaction(tx -> keys.complete(tx, claim, StoredOutcome.failure(null, api)))
-          .onFailure()
-          .recoverWithNull();
-    }
-    if (!(failure instanceof ApiException)) {
-      LOG.warnf("REST call failed (%s); its idempotency key is released for a retry", failure.getClass().getSimpleName());
-    }
-    return keys.release(claim);
+    return keys.settleFailure(claim, failure);
   }
 }

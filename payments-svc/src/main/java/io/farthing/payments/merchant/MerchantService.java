@@ -93,10 +93,10 @@ public class MerchantService {
     if (name == null || name.isBlank() || name.length() > 200) {
       throw ApiException.invalid("name is required (at most 200 characters)", "INVALID_NAME");
     }
-    if (!CATEGORY.matcher(category).matches()) {
+    if (category == null || !CATEGORY.matcher(category).matches()) {
       throw ApiException.invalid("category must be lower-case letters, digits and _", "INVALID_CATEGORY");
     }
-    if (!Merchant.ACTIVE.equals(status) && !Merchant.SUSPENDED.equals(status)) {
+    if (status == null || (!Merchant.ACTIVE.equals(status) && !Merchant.SUSPENDED.equals(status))) {
       throw ApiException.invalid("status must be ACTIVE or SUSPENDED", "INVALID_STATUS");
     }
     plans.values().forEach(this::requireWithinGuardrail);

@@ -163,6 +163,30 @@ public class ChargeLifecycleTest {
   }
 
   @Test
+  void refusesAPartialCaptureSoSmallThatTheFeeWouldTakeMostOfIt() {
+    String partner = fixtures.aMerchant();
+    UUID user = UUID.randomUUID();
+    fixtures.fund(user, "EUR", 1_000);
+    FakeAuth.consent(user, partner, 500, "EUR");
+    Charge held = as(partner).createCharge(aCharge(user, 400).setCaptureLater(true).build());
+
+    // 2 fixed on a capture of 5 is 40 %, above the 30 % guardrail
+    var e =
+        assertThrows(
+            io.grpc.StatusRuntimeException.class,
+            () ->
+                as(partner)
+                    .captureCharge(
+                        CaptureChargeRequest.newBuilder()
+                            .setIdempotencyKey(UUID.randomUUID().toString())
+                            .setChargeId(held.getChargeId())
+                            .setAmount(eur(5))
+                            .build()));
+    assertEquals("FEE_TOO_HIGH", reason(e));
+    assertEquals(600, fixtures.balance(user, "EUR"));
+  }
+
+  @Test
   void voidGivesTheWholeHoldBackAndCannotBeRepeatedAsACapture() {
     String partner = fixtures.aMerchant();
     UUID user = UUID.randomUUID();
