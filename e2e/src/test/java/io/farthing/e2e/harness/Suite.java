@@ -116,6 +116,8 @@ public final class Suite implements AutoCloseable {
     secrets.put("FARTHING_ADMIN_EMAIL", ADMIN_EMAIL);
     secrets.put("FARTHING_ADMIN_PASSWORD", adminPassword);
     secrets.put("FARTHING_PAYMENTS_CLIENT_SECRET", paymentsClientSecret);
+    // Signs payment requests (QR); both payments-svc instances must share it.
+    secrets.put("FARTHING_PAYMENT_REQUEST_KEY", base64(32));
     writeSecrets(secrets);
 
     String jwks = "http://127.0.0.1:" + authPort + "/.well-known/jwks.json";
@@ -143,6 +145,7 @@ public final class Suite implements AutoCloseable {
     Map<String, String> paymentsEnv = new LinkedHashMap<>(common);
     paymentsEnv.putAll(Db.urls("farthing_payments_e2e"));
     paymentsEnv.put("FARTHING_PAYMENTS_CLIENT_SECRET", paymentsClientSecret);
+    paymentsEnv.put("FARTHING_PAYMENT_REQUEST_KEY", secrets.get("FARTHING_PAYMENT_REQUEST_KEY"));
     paymentsEnv.put("FARTHING_AUTH_HOST", "127.0.0.1");
     paymentsEnv.put("FARTHING_AUTH_PORT", Integer.toString(authPort));
     paymentsEnv.put("FARTHING_RISK_HOST", "127.0.0.1");
