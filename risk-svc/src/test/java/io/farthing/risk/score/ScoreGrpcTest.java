@@ -226,13 +226,22 @@ class ScoreGrpcTest {
   @Test
   void manyTinyChargesUseUpTheRiskBudgetAndAreChallenged() {
     UUID user = UUID.randomUUID();
+    // a merchant of its own: another test's disputes on the shared one would add points
+    String merchant = "mer-budget-" + UUID.randomUUID();
     Instant start = Instant.now().minus(Duration.ofHours(3));
     int allowed = 0;
     ScoreResponse last = null;
     // 1.00 EUR every 3 minutes (no velocity rule fires) against a KYC-tier-0 budget of 20.00 EUR.
     for (int i = 0; i < 40; i++) {
       last =
-          risk().score(aPayment(user).setKycTier(0).setAmount(eur(100)).setAt(at(start.plus(Duration.ofMinutes(3L * i)))).build());
+          risk()
+              .score(
+                  aPayment(user)
+                      .setMerchantId(merchant)
+                      .setKycTier(0)
+                      .setAmount(eur(100))
+                      .setAt(at(start.plus(Duration.ofMinutes(3L * i))))
+                      .build());
       if (last.getVerdict() != Verdict.VERDICT_ALLOW) {
         break;
       }
