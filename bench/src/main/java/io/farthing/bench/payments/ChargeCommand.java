@@ -95,7 +95,7 @@ public class ChargeCommand implements Callable<Integer> {
   @Option(names = "--max-in-flight", defaultValue = "1024", description = "Open loop: most calls in flight (default: ${DEFAULT-VALUE}).")
   int maxInFlight;
 
-  @Option(names = "--concurrency", defaultValue = "64", description = "Closed loop: callers (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--concurrency", defaultValue = "32", description = "Closed loop: callers (default: ${DEFAULT-VALUE}).")
   int concurrency;
 
   @Option(names = "--closed-warmup", defaultValue = "10s", converter = DurationConverter.class,
@@ -112,6 +112,10 @@ public class ChargeCommand implements Callable<Integer> {
   @Option(names = "--no-own-merchants", negatable = false,
       description = "Skip the closed loop where each user pays its own merchant (saves a partner per user in set-up).")
   boolean noOwnMerchants;
+
+  @Option(names = "--settle-max", defaultValue = "180s", converter = DurationConverter.class,
+      description = "After each run, wait at most this long for the services to answer single charges again (default: ${DEFAULT-VALUE}).")
+  Duration settleMax;
 
   @Option(names = "--deadline", defaultValue = "2s", converter = DurationConverter.class,
       description = "Per-call deadline; later counts as DEADLINE_EXCEEDED (default: ${DEFAULT-VALUE}).")
@@ -144,6 +148,7 @@ public class ChargeCommand implements Callable<Integer> {
   private static final String CATEGORY = "bench_load";
   private static final long CONSENT_MAX_MINOR = 1_000;
   private static final Duration TOKEN_REUSE = Duration.ofMinutes(8);
+  private static final int SETTLED_IN_A_ROW = 5;
 
   private final Map<String, Token> tokens = new ConcurrentHashMap<>();
 
@@ -193,7 +198,18 @@ public class ChargeCommand implements Callable<Integer> {
       ProcessCpu cpu = new ProcessCpu(cpuWatches.stream().map(ProcessCpu.Watch::parse).toList(), clockTicks);
       List<Map<String, Object>> reports = new ArrayList<>();
       for (Run run : runs) {
-        reports.add(execute(run, setup, population, channels, runId, cpu));
+        Map<String, Object> result;
+        try {
+          result = execute(run, setup, population, channels, runId, cpu);
+        } catch (RuntimeException | java.util.concurrent.ExecutionException e) {
+          // The services did not even hand out tokens: say so in the report and go on.
+          System.err.printf("Run %s could not start: %s%n", run.name(), e.getMessage());
+          result = new LinkedHashMap<>();
+          result.put("name", run.name());
+          result.put("skipped", String.valueOf(e.getMessage()));
+        }
+        result.put("settle", settle(setup, population, channels.getFirst(), runId, run.name()));
+        reports.add(result);
       }
       Map<String, Object> report = report(runId, population, riskChanges, reports);
       report.put("prewarm", prewarmed);
@@ -212,23 +228,35 @@ public class ChargeCommand implements Callable<Integer> {
         channel.shutdownNow();
       }
       if (riskChanges != null) {
-        try {
-          setup.restoreRiskPolicy(riskChanges);
-          System.err.println("risk-svc: rules restored");
-        } catch (RuntimeException e) {
+        restoreRiskPolicy(setup, riskChanges);
+      }
+    }
+  }
+
+  /**
+   * The closed loops first, then the open loops from the lowest rate up: a run that overloads the
+   * services leaves them busy with work nobody waits for any more, and the runs after it would
+   * measure that instead of what they are about (see {@link #settle}).
+   */
+  private static void restoreRiskPolicy(ChargeSetup setup, ChargeSetup.RiskChanges changes) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        setup.restoreRiskPolicy(changes);
+        System.err.println("risk-svc: rules restored");
+        return;
+      } catch (RuntimeException e) {
+        if (attempt == 5) {
           System.err.println("Could not restore risk-svc's rules (" + e.getMessage() + "): check rule "
-              + riskChanges.allowRule() + " and risk-budget by hand");
+              + changes.allowRule() + " and risk-budget by hand");
+          return;
         }
+        sleepQuietly(10_000);
       }
     }
   }
 
   private List<Run> plan() {
     List<Run> runs = new ArrayList<>();
-    for (double rate : rates) {
-      runs.add(new Run(String.format(Locale.ROOT, "open-%.0f", rate), false,
-          new LoadPlan(rate, maxInFlight, warmup, duration, deadline.plusSeconds(1), true, Duration.ofSeconds(10))));
-    }
     if (!noClosed) {
       runs.add(new Run("closed-one-merchant", false,
           new LoadPlan(0, concurrency, closedWarmup, closedDuration, deadline.plusSeconds(1))));
@@ -236,6 +264,10 @@ public class ChargeCommand implements Callable<Integer> {
         runs.add(new Run("closed-own-merchants", true,
             new LoadPlan(0, concurrency, closedWarmup, closedDuration, deadline.plusSeconds(1))));
       }
+    }
+    for (double rate : rates.stream().sorted().toList()) {
+      runs.add(new Run(String.format(Locale.ROOT, "open-%.0f", rate), false,
+          new LoadPlan(rate, maxInFlight, warmup, duration, deadline.plusSeconds(1), true, Duration.ofSeconds(10))));
     }
     return runs;
   }
@@ -298,6 +330,67 @@ public class ChargeCommand implements Callable<Integer> {
     System.err.printf("  %.1f/s answered, outcomes %s, errors %s%n", outcome.measured().ok() / (double) seconds,
         outcome.measured().outcomes(), outcome.measured().errors());
     return out;
+  }
+
+  /**
+   * After a run: one charge at a time until {@link #SETTLED_IN_A_ROW} in a row are answered
+   * within a second, for at most {@code --settle-max}. How long that took is how long the
+   * services needed to recover from the run (they keep working on calls their callers gave up
+   * on); the next run starts only then, or when the wait is over.
+   */
+  private Map<String, Object> settle(ChargeSetup setup, ChargeSetup.Population population, ManagedChannel channel,
+      String runId, String after) {
+    long started = System.nanoTime();
+    long deadlineNanos = started + settleMax.toNanos();
+    int inARow = 0;
+    long attempts = 0;
+    String last = null;
+    while (inARow < SETTLED_IN_A_ROW && System.nanoTime() < deadlineNanos) {
+      attempts++;
+      long t0 = System.nanoTime();
+      try {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER),
+            "Bearer " + token(setup, population.shared()));
+        ChargeTarget target = new ChargeTarget(List.of(channel), population.payers(), false, p -> token(setup, p),
+            population.shared(), "bench-" + runId + "-settle-" + after + "-", deadline.toNanos());
+        PaymentsGrpc.newBlockingStub(channel)
+            .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+            .withDeadlineAfter(1, TimeUnit.SECONDS)
+            .createCharge(target.request(attempts));
+        inARow = System.nanoTime() - t0 < 1_000_000_000L ? inARow + 1 : 0;
+        last = "OK";
+      } catch (StatusRuntimeException e) {
+        String reason = ChargeTarget.reason(e);
+        // A refusal that answers in time (e.g. a challenge the fallback asked for) is an answer.
+        boolean answered = e.getStatus().getCode() == io.grpc.Status.Code.FAILED_PRECONDITION
+            || e.getStatus().getCode() == io.grpc.Status.Code.PERMISSION_DENIED;
+        inARow = answered && System.nanoTime() - t0 < 1_000_000_000L ? inARow + 1 : 0;
+        last = e.getStatus().getCode() + (reason == null ? "" : "/" + reason);
+        sleepQuietly(answered ? 0 : 500);
+      } catch (RuntimeException e) {
+        inARow = 0;
+        last = e.getClass().getSimpleName() + ": " + e.getMessage();
+        sleepQuietly(1000);
+      }
+    }
+    double seconds = Math.round((System.nanoTime() - started) / 1e8) / 10.0;
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("recovered", inARow >= SETTLED_IN_A_ROW);
+    out.put("seconds", seconds);
+    out.put("probes", attempts);
+    out.put("lastAnswer", last);
+    System.err.printf("  settle      %s after %.1f s (%d probe charges, last: %s)%n",
+        inARow >= SETTLED_IN_A_ROW ? "answering again" : "STILL NOT ANSWERING", seconds, attempts, last);
+    return out;
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private Map<String, Object> execute(Run run, ChargeSetup setup, ChargeSetup.Population population,
@@ -370,8 +463,22 @@ public class ChargeCommand implements Callable<Integer> {
   private String token(ChargeSetup setup, ChargeSetup.Partner partner) {
     Token t = tokens.compute(partner.clientId(), (id, old) ->
         old != null && System.nanoTime() - old.fetchedAtNanos() < TOKEN_REUSE.toNanos()
-            ? old : new Token(setup.token(partner), System.nanoTime()));
+            ? old : new Token(fetchToken(setup, partner), System.nanoTime()));
     return t.value();
+  }
+
+  /** A token, asked for up to three times: auth-svc may still be digging out of the last run. */
+  private static String fetchToken(ChargeSetup setup, ChargeSetup.Partner partner) {
+    RuntimeException last = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      try {
+        return setup.token(partner);
+      } catch (RuntimeException e) {
+        last = e;
+        sleepQuietly(2000);
+      }
+    }
+    throw last;
   }
 
   private Map<String, Object> report(String runId, ChargeSetup.Population population,
@@ -396,7 +503,8 @@ public class ChargeCommand implements Callable<Integer> {
     r.put("targets", judged(runs));
     Map<String, Object> oneMerchant = find(runs, "closed-one-merchant");
     Map<String, Object> ownMerchants = find(runs, "closed-own-merchants");
-    if (oneMerchant != null && ownMerchants != null) {
+    if (oneMerchant != null && ownMerchants != null && !oneMerchant.containsKey("skipped")
+        && !ownMerchants.containsKey("skipped")) {
       Map<String, Object> hotRow = new LinkedHashMap<>();
       double one = ((Number) oneMerchant.get("succeededPerSecond")).doubleValue();
       double own = ((Number) ownMerchants.get("succeededPerSecond")).doubleValue();
@@ -416,11 +524,11 @@ public class ChargeCommand implements Callable<Integer> {
     t.put("p99MillisAt500PerSecond", sloP99.toMillis());
     double best = 0;
     for (Map<String, Object> run : runs) {
-      best = Math.max(best, ((Number) run.get("succeededPerSecond")).doubleValue());
+      best = Math.max(best, ((Number) run.getOrDefault("succeededPerSecond", 0)).doubleValue());
     }
     t.put("bestSucceededPerSecond", best);
     Map<String, Object> open500 = find(runs, "open-500");
-    if (open500 != null) {
+    if (open500 != null && open500.get("latencyMicros") != null) {
       @SuppressWarnings("unchecked")
       Map<String, Object> latency = (Map<String, Object>) open500.get("latencyMicros");
       t.put("p99MillisAt500", ((Number) latency.get("p99")).longValue() / 1000.0);
@@ -438,6 +546,10 @@ public class ChargeCommand implements Callable<Integer> {
     StringBuilder t = new StringBuilder("\n| run | answered/s | succeeded/s | p50 | p95 | p99 | max | errors |\n"
         + "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
     for (Map<String, Object> run : runs) {
+      if (run.containsKey("skipped")) {
+        t.append("| ").append(run.get("name")).append(" | skipped: ").append(run.get("skipped")).append(" |\n");
+        continue;
+      }
       Map<String, Object> lat = (Map<String, Object>) run.get("latencyMicros");
       t.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %s | %s | %s | %s | %s |%n", run.get("name"),
           ((Number) run.get("throughputPerSecond")).doubleValue(), ((Number) run.get("succeededPerSecond")).doubleValue(),
