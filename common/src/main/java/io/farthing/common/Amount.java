@@ -17,18 +17,27 @@ public record Amount(long amountMinor, String currency) {
     requireCurrency(currency, "currency");
   }
 
-  /** A strictly positive amount (a charge, a per-charge maximum). */
+  /** A strictly positive amount (a charge, a per-charge maximum) in a nested {@code field}. */
   public static Amount positive(Number amountMinor, String currency, String field) {
-    long minor = wholeMinorUnits(amountMinor, field);
+    return positiveNamed(amountMinor, currency, field + ".amountMinor", field + ".currency");
+  }
+
+  /** A strictly positive amount given as flat {@code amountMinor} and {@code currency} fields. */
+  public static Amount positive(Number amountMinor, String currency) {
+    return positiveNamed(amountMinor, currency, "amountMinor", "currency");
+  }
+
+  private static Amount positiveNamed(Number amountMinor, String currency, String amountField, String currencyField) {
+    long minor = wholeMinorUnits(amountMinor, amountField);
     if (minor <= 0) {
-      throw ApiException.invalid(field + ".amountMinor must be greater than zero", INVALID_AMOUNT);
+      throw ApiException.invalid(amountField + " must be greater than zero", INVALID_AMOUNT);
     }
-    return new Amount(minor, requireCurrency(currency, field + ".currency"));
+    return new Amount(minor, requireCurrency(currency, currencyField));
   }
 
   /** Zero or more (a threshold: zero means every payment). */
   public static Amount nonNegative(Number amountMinor, String currency, String field) {
-    long minor = wholeMinorUnits(amountMinor, field);
+    long minor = wholeMinorUnits(amountMinor, field + ".amountMinor");
     if (minor < 0) {
       throw ApiException.invalid(field + ".amountMinor must not be negative", INVALID_AMOUNT);
     }
@@ -41,7 +50,7 @@ public record Amount(long amountMinor, String currency) {
    */
   private static long wholeMinorUnits(Number amountMinor, String field) {
     if (amountMinor == null) {
-      throw ApiException.invalid(field + ".amountMinor is required", "MISSING_FIELD");
+      throw ApiException.invalid(field + " is required", "MISSING_FIELD");
     }
     if (amountMinor instanceof Long || amountMinor instanceof Integer) {
       return amountMinor.longValue();
@@ -50,7 +59,7 @@ public record Amount(long amountMinor, String currency) {
       return new BigDecimal(amountMinor.toString()).longValueExact();
     } catch (ArithmeticException | NumberFormatException e) {
       throw ApiException.invalid(
-          field + ".amountMinor must be a whole number of minor units within int64", INVALID_AMOUNT);
+          field + " must be a whole number of minor units within int64", INVALID_AMOUNT);
     }
   }
 

@@ -232,8 +232,7 @@ public class ChargeService {
                           charges
                               .insert(tx, waiting)
                               .chain(() -> event(tx, waiting, OutboxEvent.CHARGE_REQUIRES_ACTION))
-                              .chain(() -> completeWith(tx, claim, waiting)))
-                  .map(ignored -> ChargeMessages.charge(waiting));
+                              .chain(() -> completeWith(tx, claim, waiting)));
             })
         .onFailure(StepUpUnavailable.class)
         .recoverWithUni(e -> refuse(claim, charge, ((StepUpUnavailable) e).refusal));
@@ -248,8 +247,7 @@ public class ChargeService {
                 charges
                     .insert(tx, done)
                     .chain(() -> event(tx, done, eventType))
-                    .chain(() -> completeWith(tx, claim, done))
-                    .replaceWith(ChargeMessages.charge(done)))
+                    .chain(() -> completeWith(tx, claim, done)))
         .onFailure(ChargeService::isMoneyRefusal)
         .recoverWithUni(e -> refuse(claim, charge, (ApiException) e));
   }
@@ -716,13 +714,14 @@ public class ChargeService {
               }
               Charge stored = withVersion(to, from.version() + 1);
               return event(tx, stored, eventType)
-                  .chain(() -> completeWith(tx, claim, stored))
-                  .replaceWith(ChargeMessages.charge(stored));
+                  .chain(() -> completeWith(tx, claim, stored));
             });
   }
 
-  private Uni<Void> completeWith(SqlConnection tx, Claim.Fresh claim, Charge charge) {
-    return keys.complete(tx, claim, StoredOutcome.success(charge.id(), ChargeMessages.charge(charge).toByteArray()));
+  /** Completes the key with the charge as the response (built once: stored and answered). */
+  private Uni<io.farthing.proto.payments.v1.Charge> completeWith(SqlConnection tx, Claim.Fresh claim, Charge charge) {
+    io.farthing.proto.payments.v1.Charge message = ChargeMessages.charge(charge);
+    return keys.complete(tx, claim, StoredOutcome.success(charge.id(), message.toByteArray())).replaceWith(message);
   }
 
   private Uni<Void> event(SqlConnection tx, Charge charge, String type) {

@@ -12,11 +12,9 @@ import io.farthing.proto.auth.v1.SecurityLevel;
 import io.farthing.proto.auth.v1.User;
 import io.farthing.proto.auth.v1.UserStatus;
 import io.farthing.proto.type.v1.Money;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
-import io.quarkus.grpc.GrpcClientUtils;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.DateTimeException;
@@ -36,8 +34,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class AuthClient {
   private static final Logger LOG = Logger.getLogger(AuthClient.class);
-  private static final Metadata.Key<String> AUTHORIZATION =
-      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   /** A consent decision from auth-svc: a refusal is an answer, with its reason. */
   public record ConsentAnswer(boolean allowed, String consentId, String reason) {}
@@ -95,16 +91,8 @@ public class AuthClient {
 
   private <T> Uni<T> call(Function<MutinyAuthGrpc.MutinyAuthStub, Uni<T>> rpc) {
     return tokens
-        .bearer()
-        .chain(
-            token -> {
-              Metadata headers = new Metadata();
-              headers.put(AUTHORIZATION, "Bearer " + token);
-              MutinyAuthGrpc.MutinyAuthStub authed =
-                  GrpcClientUtils.attachHeaders(stub, headers)
-                      .withDeadlineAfter(config.auth().timeout().toMillis(), TimeUnit.MILLISECONDS);
-              return rpc.apply(authed);
-            })
+        .authorize(stub)
+        .chain(authed -> rpc.apply(authed.withDeadlineAfter(config.auth().timeout().toMillis(), TimeUnit.MILLISECONDS)))
         .onFailure(StatusRuntimeException.class)
         .transform(e -> mapped((StatusRuntimeException) e));
   }

@@ -7,11 +7,9 @@ import io.farthing.proto.risk.v1.Reason;
 import io.farthing.proto.risk.v1.ReportOutcomeRequest;
 import io.farthing.proto.risk.v1.ScoreRequest;
 import io.farthing.proto.risk.v1.ScoreResponse;
-import io.grpc.Metadata;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.grpc.GrpcClient;
-import io.quarkus.grpc.GrpcClientUtils;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -28,8 +26,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class RiskClient {
   private static final Logger LOG = Logger.getLogger(RiskClient.class);
-  private static final Metadata.Key<String> AUTHORIZATION =
-      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   private final MutinyRiskGrpc.MutinyRiskStub stub;
   private final ServiceTokens tokens;
@@ -57,15 +53,8 @@ public class RiskClient {
   @Fallback(fallbackMethod = "fallback")
   public Uni<RiskDecision> score(ScoreRequest request) {
     return tokens
-        .bearer()
-        .chain(
-            token -> {
-              Metadata headers = new Metadata();
-              headers.put(AUTHORIZATION, "Bearer " + token);
-              return GrpcClientUtils.attachHeaders(stub, headers)
-                  .withDeadlineAfter(config.risk().timeout().toMillis(), TimeUnit.MILLISECONDS)
-                  .score(request);
-            })
+        .authorize(stub)
+        .chain(authed -> authed.withDeadlineAfter(config.risk().timeout().toMillis(), TimeUnit.MILLISECONDS).score(request))
         .map(RiskClient::decision);
   }
 
@@ -81,12 +70,10 @@ public class RiskClient {
       return Uni.createFrom().voidItem();
     }
     return tokens
-        .bearer()
+        .authorize(stub)
         .chain(
-            token -> {
-              Metadata headers = new Metadata();
-              headers.put(AUTHORIZATION, "Bearer " + token);
-              return GrpcClientUtils.attachHeaders(stub, headers)
+            authed -> {
+              return authed
                   .withDeadlineAfter(1, TimeUnit.SECONDS)
                   .reportOutcome(
                       ReportOutcomeRequest.newBuilder()

@@ -26,6 +26,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class ServiceTokens {
   private static final Logger LOG = Logger.getLogger(ServiceTokens.class);
+  private static final io.grpc.Metadata.Key<String> AUTHORIZATION =
+      io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER);
   private static final String SCOPES = "auth:internal risk:score risk:report";
 
   private record Token(String value, Instant renewAt) {}
@@ -75,6 +77,17 @@ public class ServiceTokens {
         return mine;
       }
     }
+  }
+
+  /** {@code stub} carrying this service's bearer token (for calls to auth-svc, risk-svc, notify-svc). */
+  public <S extends io.grpc.stub.AbstractStub<S>> Uni<S> authorize(S stub) {
+    return bearer()
+        .map(
+            token -> {
+              io.grpc.Metadata headers = new io.grpc.Metadata();
+              headers.put(AUTHORIZATION, "Bearer " + token);
+              return io.quarkus.grpc.GrpcClientUtils.attachHeaders(stub, headers);
+            });
   }
 
   /** Drops the cached token (after an UNAUTHENTICATED answer) so the next call fetches a new one. */

@@ -140,28 +140,24 @@ public class ReconciliationRepository {
   }
 
   public Uni<Listed<WalletDrift>> walletDrift(SqlConnection tx, int limit) {
-    return tx.preparedQuery(WALLET_DRIFT)
-        .execute(Tuple.of(limit))
-        .map(
-            rows -> {
-              List<WalletDrift> drifts = new ArrayList<>();
-              long total = 0;
-              for (Row row : rows) {
-                total = row.getLong("drifting");
-                Long cached = row.getLong("balance_minor");
-                long entries = row.getLong("entries_sum");
-                drifts.add(
-                    new WalletDrift(
-                        row.getUUID("wallet_id"),
-                        row.getUUID("user_id"),
-                        row.getString("currency"),
-                        cached,
-                        entries,
-                        Math.subtractExact(cached == null ? 0 : cached, entries)));
-              }
-              return new Listed<>(drifts, total);
-            });
+    return listed(
+        tx,
+        WALLET_DRIFT,
+        limit,
+        "drifting",
+        row -> {
+          Long cached = row.getLong("balance_minor");
+          long entries = row.getLong("entries_sum");
+          return new WalletDrift(
+              row.getUUID("wallet_id"),
+              row.getUUID("user_id"),
+              row.getString("currency"),
+              cached,
+              entries,
+              Math.subtractExact(cached == null ? 0 : cached, entries));
+        });
   }
+
 
   public Uni<Totals> totals(SqlConnection tx) {
     Map<String, Map<String, Long>> byKind = new HashMap<>();
@@ -191,41 +187,47 @@ public class ReconciliationRepository {
   }
 
   public Uni<Listed<PostingProblem>> unbalancedPostings(SqlConnection tx, int limit) {
-    return tx.preparedQuery(POSTING_PROBLEMS)
-        .execute(Tuple.of(limit))
-        .map(
-            rows -> {
-              List<PostingProblem> problems = new ArrayList<>();
-              long total = 0;
-              for (Row row : rows) {
-                total = row.getLong("problems");
-                problems.add(
-                    new PostingProblem(
-                        row.getUUID("posting_id"),
-                        row.getString("kind"),
-                        row.getString("currency"),
-                        Boolean.TRUE.equals(row.getBoolean("mismatched")) ? "ACCOUNT_MISMATCH" : "NOT_ZERO",
-                        row.getLong("total"),
-                        row.getLong("entries")));
-              }
-              return new Listed<>(problems, total);
-            });
+    return listed(
+        tx,
+        POSTING_PROBLEMS,
+        limit,
+        "problems",
+        row ->
+            new PostingProblem(
+                row.getUUID("posting_id"),
+                row.getString("kind"),
+                row.getString("currency"),
+                Boolean.TRUE.equals(row.getBoolean("mismatched")) ? "ACCOUNT_MISMATCH" : "NOT_ZERO",
+                row.getLong("total"),
+                row.getLong("entries")));
   }
 
   public Uni<Listed<PostingProblem>> postingsWithTooFewEntries(SqlConnection tx, int limit) {
-    return tx.preparedQuery(TOO_FEW_ENTRIES)
+    return listed(
+        tx,
+        TOO_FEW_ENTRIES,
+        limit,
+        "problems",
+        row -> new PostingProblem(row.getUUID("id"), row.getString("kind"), null, "TOO_FEW_ENTRIES", 0, row.getLong("entries")));
+  }
+
+  /**
+   * The first {@code limit} rows of a problem query, mapped, with the total count every row
+   * carries in {@code totalColumn} (a window count, so one statement gives both).
+   */
+  private static <T> Uni<Listed<T>> listed(
+      SqlConnection tx, String sql, int limit, String totalColumn, java.util.function.Function<Row, T> mapper) {
+    return tx.preparedQuery(sql)
         .execute(Tuple.of(limit))
         .map(
             rows -> {
-              List<PostingProblem> problems = new ArrayList<>();
+              List<T> items = new ArrayList<>();
               long total = 0;
               for (Row row : rows) {
-                total = row.getLong("problems");
-                problems.add(
-                    new PostingProblem(
-                        row.getUUID("id"), row.getString("kind"), null, "TOO_FEW_ENTRIES", 0, row.getLong("entries")));
+                total = row.getLong(totalColumn);
+                items.add(mapper.apply(row));
               }
-              return new Listed<>(problems, total);
+              return new Listed<>(items, total);
             });
   }
 

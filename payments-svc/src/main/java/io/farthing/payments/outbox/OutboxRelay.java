@@ -7,12 +7,10 @@ import io.farthing.payments.client.ServiceTokens;
 import io.farthing.proto.notify.v1.Event;
 import io.farthing.proto.notify.v1.MutinyNotifyGrpc;
 import io.farthing.proto.notify.v1.PublishRequest;
-import io.grpc.Metadata;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.grpc.GrpcClient;
-import io.quarkus.grpc.GrpcClientUtils;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -42,8 +40,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class OutboxRelay {
   private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
-  private static final Metadata.Key<String> AUTHORIZATION =
-      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
   /**
    * The oldest pending event of each ordering key that is due: a later event of a key never
    * overtakes an earlier one that is still failing.
@@ -123,20 +119,18 @@ public class OutboxRelay {
                       if (events.isEmpty()) {
                         return Uni.createFrom().item(0);
                       }
-                      return tokens.bearer().chain(token -> publishAll(tx, events, token));
+                      return tokens.authorize(notify).chain(authed -> publishAll(tx, events, authed));
                     }));
   }
 
-  private Uni<Integer> publishAll(SqlConnection tx, List<Row> events, String token) {
-    Metadata headers = new Metadata();
-    headers.put(AUTHORIZATION, "Bearer " + token);
+  private Uni<Integer> publishAll(SqlConnection tx, List<Row> events, MutinyNotifyGrpc.MutinyNotifyStub authed) {
     List<UUID> done = new ArrayList<>();
     return Multi.createFrom()
         .iterable(events)
         .onItem()
         .transformToUniAndConcatenate(
             row ->
-                GrpcClientUtils.attachHeaders(notify, headers)
+                authed
                     .withDeadlineAfter(2, TimeUnit.SECONDS)
                     .publish(PublishRequest.newBuilder().setEvent(event(row)).build())
                     .invoke(() -> done.add(row.getUUID("id")))

@@ -58,9 +58,7 @@ class ChargeIdempotencyTest {
   @Test
   void sameKeySameRequestReplaysTheFirstChargeAndChargesOnce() {
     String partner = fixtures.aMerchant();
-    UUID user = UUID.randomUUID();
-    fixtures.fund(user, "EUR", 1_000);
-    FakeAuth.consent(user, partner, 500, "EUR");
+    UUID user = fixtures.payer(partner, 1_000, 500);
     CreateChargeRequest request = aCharge(user, 100).build();
 
     Charge first = as(partner).createCharge(request);
@@ -74,9 +72,7 @@ class ChargeIdempotencyTest {
   @Test
   void sameKeyDifferentRequestIsRefusedAndChargesNothingMore() {
     String partner = fixtures.aMerchant();
-    UUID user = UUID.randomUUID();
-    fixtures.fund(user, "EUR", 1_000);
-    FakeAuth.consent(user, partner, 500, "EUR");
+    UUID user = fixtures.payer(partner, 1_000, 500);
     CreateChargeRequest request = aCharge(user, 100).build();
     as(partner).createCharge(request);
 
@@ -93,9 +89,7 @@ class ChargeIdempotencyTest {
   @Test
   void aRefusalIsReplayedToo() {
     String partner = fixtures.aMerchant();
-    UUID user = UUID.randomUUID();
-    fixtures.fund(user, "EUR", 50);
-    FakeAuth.consent(user, partner, 500, "EUR");
+    UUID user = fixtures.payer(partner, 50, 500);
     CreateChargeRequest request = aCharge(user, 100).build();
     assertThrows(StatusRuntimeException.class, () -> as(partner).createCharge(request));
     fixtures.fund(user, "EUR", 1_000);
@@ -110,9 +104,7 @@ class ChargeIdempotencyTest {
   void keysAreScopedToTheCallingPartner() {
     String one = fixtures.aMerchant();
     String two = fixtures.aMerchant();
-    UUID user = UUID.randomUUID();
-    fixtures.fund(user, "EUR", 1_000);
-    FakeAuth.consent(user, one, 500, "EUR");
+    UUID user = fixtures.payer(one, 1_000, 500);
     FakeAuth.consent(user, two, 500, "EUR");
     CreateChargeRequest request = aCharge(user, 100).build();
 
@@ -134,9 +126,7 @@ class ChargeIdempotencyTest {
   @Test
   void concurrentRequestsWithOneKeyExecuteExactlyOnceAndTheOthersAreToldItIsInFlight() {
     String partner = fixtures.aMerchant();
-    UUID user = UUID.randomUUID();
-    fixtures.fund(user, "EUR", 1_000);
-    FakeAuth.consent(user, partner, 500, "EUR");
+    UUID user = fixtures.payer(partner, 1_000, 500);
     // risk answers slowly, so the first attempt is still in flight when the others arrive
     FakeRisk.DELAYS.put(user.toString(), Duration.ofMillis(40));
     CreateChargeRequest request = aCharge(user, 100).build();
@@ -168,9 +158,7 @@ class ChargeIdempotencyTest {
   @Test
   void theOutcomeCanBeLookedUpByItsKey() {
     String partner = fixtures.aMerchant();
-    UUID user = UUID.randomUUID();
-    fixtures.fund(user, "EUR", 1_000);
-    FakeAuth.consent(user, partner, 500, "EUR");
+    UUID user = fixtures.payer(partner, 1_000, 500);
     CreateChargeRequest request = aCharge(user, 100).build();
     Charge created = as(partner).createCharge(request);
 

@@ -141,9 +141,7 @@ public class ChargeLifecycleTest {
   @Test
   void refusesToCaptureMoreThanAuthorized() {
     String partner = fixtures.aMerchant();
-    UUID user = UUID.randomUUID();
-    fixtures.fund(user, "EUR", 1_000);
-    FakeAuth.consent(user, partner, 500, "EUR");
+    UUID user = fixtures.payer(partner, 1_000, 500);
     Charge held = as(partner).createCharge(aCharge(user, 400).setCaptureLater(true).build());
 
     var e =
@@ -165,9 +163,7 @@ public class ChargeLifecycleTest {
   @Test
   void refusesAPartialCaptureSoSmallThatTheFeeWouldTakeMostOfIt() {
     String partner = fixtures.aMerchant();
-    UUID user = UUID.randomUUID();
-    fixtures.fund(user, "EUR", 1_000);
-    FakeAuth.consent(user, partner, 500, "EUR");
+    UUID user = fixtures.payer(partner, 1_000, 500);
     Charge held = as(partner).createCharge(aCharge(user, 400).setCaptureLater(true).build());
 
     // 2 fixed on a capture of 5 is 40 %, above the 30 % guardrail
@@ -221,9 +217,7 @@ public class ChargeLifecycleTest {
   @Test
   void expiredHoldsAreReleasedAutomatically() throws Exception {
     String partner = fixtures.aMerchant();
-    UUID user = UUID.randomUUID();
-    fixtures.fund(user, "EUR", 1_000);
-    FakeAuth.consent(user, partner, 500, "EUR");
+    UUID user = fixtures.payer(partner, 1_000, 500);
     Charge held = as(partner).createCharge(aCharge(user, 300).setCaptureLater(true).build());
     fixtures.update(
         "update charges set hold_expires_at = now() - interval '1 second' where id = $1",
@@ -272,9 +266,7 @@ public class ChargeLifecycleTest {
   @Test
   void refusesARefundAboveWhatIsLeft() {
     String partner = fixtures.aMerchant();
-    UUID user = UUID.randomUUID();
-    fixtures.fund(user, "EUR", 1_000);
-    FakeAuth.consent(user, partner, 500, "EUR");
+    UUID user = fixtures.payer(partner, 1_000, 500);
     Charge charge = as(partner).createCharge(aCharge(user, 100).build());
     refund(partner, charge, 70);
 
@@ -305,9 +297,7 @@ public class ChargeLifecycleTest {
   @Test
   void refusesAChargeAboveTheKycTierPerTransactionLimit() {
     String partner = fixtures.aMerchant();
-    UUID user = UUID.randomUUID();
-    fixtures.fund(user, "EUR", 10_000);
-    FakeAuth.consent(user, partner, 10_000, "EUR");
+    UUID user = fixtures.payer(partner, 10_000, 10_000);
 
     // tier 0 allows 2,500 per transaction
     var e = assertThrows(io.grpc.StatusRuntimeException.class, () -> as(partner).createCharge(aCharge(user, 2_501).build()));
@@ -320,9 +310,7 @@ public class ChargeLifecycleTest {
   @Test
   void rejectsChargeAboveDailyCapEvenSplitIntoSmallCharges() {
     String partner = fixtures.aMerchant();
-    UUID user = UUID.randomUUID();
-    fixtures.fund(user, "EUR", 10_000);
-    FakeAuth.consent(user, partner, 10_000, "EUR");
+    UUID user = fixtures.payer(partner, 10_000, 10_000);
     // tier 0: 5,000 a day
     for (int i = 0; i < 2; i++) {
       as(partner).createCharge(aCharge(user, 2_500).build());

@@ -54,10 +54,7 @@ class ChargeRiskTest {
 
   Arranged funded(long balance) {
     String partner = fixtures.aMerchant();
-    UUID user = UUID.randomUUID();
-    fixtures.fund(user, "EUR", balance);
-    FakeAuth.consent(user, partner, 2_000, "EUR");
-    return new Arranged(partner, user);
+    return new Arranged(partner, fixtures.payer(partner, balance, 2_000));
   }
 
   @Test

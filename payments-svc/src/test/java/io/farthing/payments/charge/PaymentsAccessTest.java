@@ -149,9 +149,7 @@ class PaymentsAccessTest {
   void aPartnerCannotChargeAUserWithAnotherPartnersConsent() {
     String owner = fixtures.aMerchant();
     String intruder = fixtures.aMerchant();
-    UUID user = UUID.randomUUID();
-    fixtures.fund(user, "EUR", 1_000);
-    FakeAuth.consent(user, owner, 500, "EUR");
+    UUID user = fixtures.payer(owner, 1_000, 500);
 
     StatusRuntimeException e =
         assertThrows(StatusRuntimeException.class, () -> as(intruder, ALL.split(" ")).createCharge(aCharge(user, 100).build()));
@@ -163,9 +161,7 @@ class PaymentsAccessTest {
   @Test
   void aChargeAboveTheConsentsPerChargeMaximumIsRefused() {
     String partner = fixtures.aMerchant();
-    UUID user = UUID.randomUUID();
-    fixtures.fund(user, "EUR", 1_000);
-    FakeAuth.consent(user, partner, 100, "EUR");
+    UUID user = fixtures.payer(partner, 1_000, 100);
 
     StatusRuntimeException e =
         assertThrows(StatusRuntimeException.class, () -> as(partner, ALL.split(" ")).createCharge(aCharge(user, 101).build()));
@@ -208,9 +204,7 @@ class PaymentsAccessTest {
   @Test
   void badInputIsRefusedWithAReasonAndWritesNothing() {
     String partner = fixtures.aMerchant();
-    UUID user = UUID.randomUUID();
-    fixtures.fund(user, "EUR", 1_000);
-    FakeAuth.consent(user, partner, 500, "EUR");
+    UUID user = fixtures.payer(partner, 1_000, 500);
     var stub = as(partner, ALL.split(" "));
     Map<String, CreateChargeRequest> bad = new LinkedHashMap<>();
     bad.put("INVALID_AMOUNT", aCharge(user, 0).build());

@@ -18,7 +18,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.farthing.payments.support.FakeAuth;
 import io.farthing.payments.support.Fixtures;
 import io.farthing.payments.support.PaymentsTestDatabase;
 import io.farthing.proto.payments.v1.Charge;
@@ -61,9 +60,7 @@ class ReconciliationTest {
    */
   void aMixOfMovements() {
     String merchant = fixtures.aMerchant();
-    UUID user = UUID.randomUUID();
-    fixtures.fund(user, "EUR", 1_000);
-    FakeAuth.consent(user, merchant, 500, "EUR");
+    UUID user = fixtures.payer(merchant, 1_000, 500);
     Charge paid = charge(plain, merchant, user, 100);
     Charge held = authorize(plain, merchant, user, 190);
     capture(plain, merchant, held.getChargeId(), 150);

@@ -5,7 +5,6 @@ import static io.farthing.testing.Grpc.withToken;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.farthing.payments.support.FakeAuth;
 import io.farthing.payments.support.FakeNotify;
 import io.farthing.payments.support.Fixtures;
 import io.farthing.payments.support.PaymentsTestDatabase;
@@ -34,9 +33,7 @@ class OutboxRelayTest {
   @Test
   void aChargesEventReachesNotifyWithItsDataEvenAfterNotifyFailedForAWhile() throws Exception {
     String partner = fixtures.aMerchant();
-    UUID user = UUID.randomUUID();
-    fixtures.fund(user, "EUR", 1_000);
-    FakeAuth.consent(user, partner, 500, "EUR");
+    UUID user = fixtures.payer(partner, 1_000, 500);
     FakeNotify.FAILURES_LEFT.set(3);
 
     Charge charge =

@@ -63,9 +63,7 @@ class ReceiptsAndStatementsTest {
 
   Story aStory() {
     String merchant = fixtures.aMerchant();
-    UUID user = UUID.randomUUID();
-    fixtures.fund(user, "EUR", 1_000);
-    FakeAuth.consent(user, merchant, 500, "EUR");
+    UUID user = fixtures.payer(merchant, 1_000, 500);
     Charge first = charge(plain, merchant, user, 100);
     Charge second = partner(plain, merchant).createCharge(aCharge(user, 180, "EUR").setDescription(FORMULA).build());
     Refund refund = refund(plain, merchant, first.getChargeId(), 40);

@@ -51,6 +51,17 @@ public class Fixtures {
     return partner;
   }
 
+  /**
+   * A new user with {@code balanceMinor} EUR in their wallet who has allowed {@code partner} to
+   * charge up to {@code maxPerChargeMinor} a time.
+   */
+  public UUID payer(String partner, long balanceMinor, long maxPerChargeMinor) {
+    UUID user = UUID.randomUUID();
+    fund(user, "EUR", balanceMinor);
+    FakeAuth.consent(user, partner, maxPerChargeMinor, "EUR");
+    return user;
+  }
+
   /** Puts {@code amountMinor} into the user's wallet, as a funded top-up would (FUNDING → wallet). */
   public UUID fund(UUID user, String currency, long amountMinor) {
     return pool.withTransaction(

@@ -63,7 +63,7 @@ public class TopUpResource {
     if (request == null) {
       throw ApiException.invalid("A JSON body {currency, amountMinor, instrument} is required", "MISSING_BODY");
     }
-    Amount amount = amount(request.amountMinor(), request.currency());
+    Amount amount = Amount.positive(request.amountMinor(), request.currency());
     String instrument = request.instrument();
     if (instrument == null || instrument.isEmpty()) {
       throw ApiException.invalid("instrument is required", "MISSING_FIELD");
@@ -72,23 +72,5 @@ public class TopUpResource {
       throw ApiException.invalid("instrument is not a payment instrument token", "INVALID_INSTRUMENT");
     }
     return new NewTopUp(amount.amountMinor(), amount.currency(), instrument);
-  }
-
-  /** A flat {amountMinor, currency} pair: a whole, positive int64 count of minor units. */
-  private static Amount amount(BigDecimal amountMinor, String currency) {
-    String code = Amount.requireCurrency(currency, "currency");
-    if (amountMinor == null) {
-      throw ApiException.invalid("amountMinor is required", "MISSING_FIELD");
-    }
-    long minor;
-    try {
-      minor = amountMinor.longValueExact();
-    } catch (ArithmeticException e) {
-      throw ApiException.invalid("amountMinor must be a whole number of minor units within int64", Amount.INVALID_AMOUNT);
-    }
-    if (minor <= 0) {
-      throw ApiException.invalid("amountMinor must be greater than zero", Amount.INVALID_AMOUNT);
-    }
-    return new Amount(minor, code);
   }
 }

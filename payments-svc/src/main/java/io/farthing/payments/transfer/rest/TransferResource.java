@@ -64,29 +64,11 @@ public class TransferResource {
       throw ApiException.invalid("A JSON body {toUserId, amountMinor, currency, note} is required", "MISSING_BODY");
     }
     UUID to = Ids.parse(request.toUserId(), "toUserId");
-    Amount amount = amount(request.amountMinor(), request.currency());
+    Amount amount = Amount.positive(request.amountMinor(), request.currency());
     String note = request.note() == null ? "" : request.note().strip();
     if (note.length() > config.maxNoteLength()) {
       throw ApiException.invalid("note is longer than " + config.maxNoteLength() + " characters", "FIELD_TOO_LONG");
     }
     return new NewTransfer(to, amount.amountMinor(), amount.currency(), note);
-  }
-
-  /** A flat {amountMinor, currency} pair: a whole, positive int64 count of minor units. */
-  private static Amount amount(BigDecimal amountMinor, String currency) {
-    String code = Amount.requireCurrency(currency, "currency");
-    if (amountMinor == null) {
-      throw ApiException.invalid("amountMinor is required", "MISSING_FIELD");
-    }
-    long minor;
-    try {
-      minor = amountMinor.longValueExact();
-    } catch (ArithmeticException e) {
-      throw ApiException.invalid("amountMinor must be a whole number of minor units within int64", Amount.INVALID_AMOUNT);
-    }
-    if (minor <= 0) {
-      throw ApiException.invalid("amountMinor must be greater than zero", Amount.INVALID_AMOUNT);
-    }
-    return new Amount(minor, code);
   }
 }

@@ -54,9 +54,7 @@ class ChargeResourceTest {
   @Test
   void listShowsTheUsersOwnChargesNewestFirstPageByPage() {
     String partner = fixtures.aMerchant();
-    UUID user = UUID.randomUUID();
-    fixtures.fund(user, "EUR", 1_000);
-    FakeAuth.consent(user, partner, 500, "EUR");
+    UUID user = fixtures.payer(partner, 1_000, 500);
     Charge first = charge(partner, user, 100, "First");
     Charge second = charge(partner, user, 120, "Second");
     Charge third = charge(partner, user, 130, "Third");
@@ -112,9 +110,7 @@ class ChargeResourceTest {
   @Test
   void aChargeIsVisibleToItsPayerOnly() {
     String partner = fixtures.aMerchant();
-    UUID user = UUID.randomUUID();
-    fixtures.fund(user, "EUR", 1_000);
-    FakeAuth.consent(user, partner, 500, "EUR");
+    UUID user = fixtures.payer(partner, 1_000, 500);
     Charge charge = charge(partner, user, 120, "Article");
 
     as(user).get(CHARGES + "/" + charge.getChargeId()).then()

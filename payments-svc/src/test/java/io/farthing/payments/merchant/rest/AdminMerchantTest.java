@@ -17,7 +17,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.farthing.payments.support.FakeAuth;
 import io.farthing.payments.support.Fixtures;
 import io.farthing.payments.support.PaymentsTestDatabase;
 import io.farthing.proto.payments.v1.Charge;
@@ -96,9 +95,7 @@ class AdminMerchantTest {
 
     as(support()).get("/admin/v1/merchants/" + id).then().statusCode(200).body("name", equalTo("Pixel Games"));
 
-    UUID user = UUID.randomUUID();
-    fixtures.fund(user, "EUR", 1_000);
-    FakeAuth.consent(user, id, 500, "EUR");
+    UUID user = fixtures.payer(id, 1_000, 500);
     Charge charge = charge(plain, id, user, 100);
     assertEquals(5, charge.getFee().getAmountMinor());
   }
@@ -165,9 +162,7 @@ class AdminMerchantTest {
     suspend.put("status", "SUSPENDED");
     suspend.put("version", 1);
     as(admin()).body(suspend).put("/admin/v1/merchants/" + id).then().statusCode(200).body("status", equalTo("SUSPENDED"));
-    UUID user = UUID.randomUUID();
-    fixtures.fund(user, "EUR", 1_000);
-    FakeAuth.consent(user, id, 500, "EUR");
+    UUID user = fixtures.payer(id, 1_000, 500);
     var e = assertThrows(StatusRuntimeException.class, () -> charge(plain, id, user, 100));
     assertEquals("MERCHANT_SUSPENDED", reason(e));
     assertEquals(1_000, fixtures.balance(user, "EUR"));
