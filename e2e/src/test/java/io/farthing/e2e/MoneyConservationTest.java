@@ -58,6 +58,11 @@ class MoneyConservationTest {
       "FAILED_PRECONDITION INSUFFICIENT_FUNDS", "FAILED_PRECONDITION CHARGE_INVALID_STATE",
       "FAILED_PRECONDITION CAPTURE_EXCEEDS_AUTHORIZED", "FAILED_PRECONDITION REFUND_EXCEEDS_CAPTURED",
       "FAILED_PRECONDITION LIMIT_EXCEEDED");
+  /**
+   * A random partial capture can be a cent or two, where the fee guardrail rightly refuses it;
+   * a charge of 1.01–1.99 is never refused so, so only a capture may answer this.
+   */
+  private static final String TINY_CAPTURE_REFUSAL = "FAILED_PRECONDITION FEE_TOO_HIGH";
 
   private static Platform platform;
 
@@ -268,7 +273,8 @@ class MoneyConservationTest {
     private void record(String op, Grpc.Outcome<?> outcome) {
       String what = outcome.ok() ? "OK" : outcome.code() + " " + outcome.reason();
       outcomes.merge(op + ": " + what, 1, Integer::sum);
-      if (!outcome.ok() && !EXPECTED_REFUSALS.contains(what)) {
+      boolean refusal = EXPECTED_REFUSALS.contains(what) || (op.equals("capture") && what.equals(TINY_CAPTURE_REFUSAL));
+      if (!outcome.ok() && !refusal) {
         // ABORTED or UNAVAILABLE here means ten retries over five seconds did not get an answer.
         if (outcome.code() != Status.Code.OK) {
           unexpected.add(op + ": " + outcome);
