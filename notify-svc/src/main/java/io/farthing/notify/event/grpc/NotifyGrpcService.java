@@ -1,0 +1,88 @@
+package io.farthing.notify.event.grpc;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import io.farthing.common.ApiException;
+import io.farthing.common.Ids;
+import io.farthing.notify.event.EventStore;
+import io.farthing.notify.event.StoredEvent;
+import io.farthing.proto.notify.v1.Alert;
+import io.farthing.proto.notify.v1.Event;
+import io.farthing.proto.notify.v1.Notify;
+import io.farthing.proto.notify.v1.PublishRequest;
+import io.farthing.proto.notify.v1.PublishResponse;
+import io.farthing.proto.notify.v1.StreamAlertsRequest;
+import io.quarkus.grpc.GrpcService;
+import io.quarkus.security.identity.CurrentIdentityAssociation;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import jakarta.annotation.security.RolesAllowed;
+import java.time.Instant;
+import java.util.UUID;
+
+/** farthing.notify.v1.Notify: scope per RPC, mapping, one service call. */
+@GrpcService
+public class NotifyGrpcService implements Notify {
+  /** Held by the services that publish events (payments-svc, auth-svc). */
+  public static final String SCOPE_PUBLISH = "notify:publish";
+
+  private final EventStore events;
+  private final CurrentIdentityAssociation identity;
+
+  public NotifyGrpcService(EventStore events, CurrentIdentityAssociation identity) {
+    this.events = events;
+    this.identity = identity;
+  }
+
+  @Override
+  @RolesAllowed(SCOPE_PUBLISH)
+  public Uni<PublishResponse> publish(PublishRequest request) {
+    return identity
+        .getDeferredIdentity()
+        .chain(
+            caller ->
+                Uni.createFrom()
+                    .deferred(() -> events.publish(stored(request), caller.getPrincipal().getName())))
+        .map(duplicate -> PublishResponse.newBuilder().setDuplicate(duplicate).build());
+  }
+
+  @Override
+  public Multi<Alert> streamAlerts(StreamAlertsRequest request) {
+    return Multi.createFrom()
+        .failure(new ApiException(ApiException.Kind.UNAVAILABLE, "NOT_YET_SERVED", "StreamAlerts is not served yet"));
+  }
+
+  static StoredEvent stored(PublishRequest request) {
+    if (!request.hasEvent()) {
+      throw ApiException.invalid("event is required", "MISSING_FIELD");
+    }
+    Event e = request.getEvent();
+    UUID id = Ids.parse(e.getEventId(), "event.event_id");
+    if (e.getType().isBlank()) {
+      throw ApiException.invalid("event.type is required", "MISSING_FIELD");
+    }
+    UUID user = e.getUserId().isBlank() ? null : Ids.parse(e.getUserId(), "event.user_id");
+    String partner = e.getPartnerClientId().isBlank() ? null : e.getPartnerClientId();
+    if (!e.hasOccurredAt()) {
+      throw ApiException.invalid("event.occurred_at is required", "MISSING_FIELD");
+    }
+    Instant at = Instant.ofEpochSecond(e.getOccurredAt().getSeconds(), e.getOccurredAt().getNanos());
+    return new StoredEvent(id, e.getType(), user, partner, e.getOrderingKey(), e.getSequence(), at, data(e));
+  }
+
+  private static JsonObject data(Event e) {
+    if (!e.getDataJson().isBlank()) {
+      try {
+        return new JsonObject(e.getDataJson());
+      } catch (RuntimeException notAnObject) {
+        throw ApiException.invalid("event.data_json is not one JSON object", "INVALID_DATA");
+      }
+    }
+    try {
+      return new JsonObject(JsonFormat.printer().omittingInsignificantWhitespace().print(e.getData()));
+    } catch (InvalidProtocolBufferException ex) {
+      throw ApiException.invalid("event.data is not valid", "INVALID_DATA");
+    }
+  }
+}
