@@ -14,6 +14,8 @@ public final class Scopes {
   public static final String RISK_SCORE = "risk:score";
   /** Internal callers of risk-svc: ReportOutcome (fraud, disputes, refunds). */
   public static final String RISK_REPORT = "risk:report";
+  /** Internal publishers of events to notify-svc (payments-svc, auth-svc): Publish. */
+  public static final String NOTIFY_PUBLISH = "notify:publish";
 
   public static final Set<String> ALL =
       Set.of(
@@ -23,7 +25,8 @@ public final class Scopes {
           PAYMENTS_READ,
           WEBHOOKS_MANAGE,
           RISK_SCORE,
-          RISK_REPORT);
+          RISK_REPORT,
+          NOTIFY_PUBLISH);
 
   private Scopes() {}
 }

@@ -74,7 +74,7 @@ class BootstrapClientsTest {
     Client payments = new Client("payments-svc", PAYMENTS_SECRET);
     String token = tokenRequest(payments, Map.of("grant_type", "client_credentials")).then()
         .statusCode(200)
-        .body("scope", equalTo("auth:internal risk:report risk:score"))
+        .body("scope", equalTo("auth:internal notify:publish risk:report risk:score"))
         .extract().path("access_token");
     assertEquals("payments-svc", claims(token).getString("sub"));
     assertTrue(claims(token).getList("groups").containsAll(List.of("auth:internal", "risk:score", "risk:report")));
@@ -86,7 +86,7 @@ class BootstrapClientsTest {
 
     Object[] row = Sql.row("SELECT secret_hash, scopes, status FROM api_clients WHERE id = ?1", "payments-svc");
     assertEquals(Secrets.sha256Hex(PAYMENTS_SECRET), row[0]);
-    assertEquals("auth:internal risk:report risk:score", row[1]);
+    assertEquals("auth:internal notify:publish risk:report risk:score", row[1]);
     assertEquals("ACTIVE", row[2]);
     assertEquals(1, auditCount(ClientService.CREATED, "payments-svc"));
   }

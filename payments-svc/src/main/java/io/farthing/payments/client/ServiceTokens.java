@@ -28,7 +28,7 @@ public class ServiceTokens {
   private static final Logger LOG = Logger.getLogger(ServiceTokens.class);
   private static final io.grpc.Metadata.Key<String> AUTHORIZATION =
       io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER);
-  private static final String SCOPES = "auth:internal risk:score risk:report";
+  private static final String SCOPES = "auth:internal risk:score risk:report notify:publish";
 
   private record Token(String value, Instant renewAt) {}
 

@@ -28,7 +28,7 @@ public class TestTokenEndpoint {
     if (!"client_credentials".equals(grant) || !SECRET.equals(secret)) {
       return Response.status(401).entity(Map.of("error", "invalid_client")).build();
     }
-    String token = TestTokens.client(clientId, "auth:internal", "risk:score", "risk:report");
+    String token = TestTokens.client(clientId, "auth:internal", "risk:score", "risk:report", "notify:publish");
     return Response.ok(Map.of("access_token", token, "token_type", "Bearer", "expires_in", 300)).build();
   }
 }
