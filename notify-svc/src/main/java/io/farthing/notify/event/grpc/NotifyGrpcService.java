@@ -4,6 +4,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.farthing.common.ApiException;
 import io.farthing.common.Ids;
+import io.farthing.notify.alert.AlertMessages;
+import io.farthing.notify.alert.AlertStreams;
 import io.farthing.notify.event.EventStore;
 import io.farthing.notify.event.StoredEvent;
 import io.farthing.proto.notify.v1.Alert;
@@ -29,10 +31,12 @@ public class NotifyGrpcService implements Notify {
 
   private final EventStore events;
   private final CurrentIdentityAssociation identity;
+  private final AlertStreams alerts;
 
-  public NotifyGrpcService(EventStore events, CurrentIdentityAssociation identity) {
+  public NotifyGrpcService(EventStore events, CurrentIdentityAssociation identity, AlertStreams alerts) {
     this.events = events;
     this.identity = identity;
+    this.alerts = alerts;
   }
 
   @Override
@@ -47,10 +51,33 @@ public class NotifyGrpcService implements Notify {
         .map(duplicate -> PublishResponse.newBuilder().setDuplicate(duplicate).build());
   }
 
+  /** The caller's own alerts: a user's access token, user_id empty or the token's subject. */
   @Override
   public Multi<Alert> streamAlerts(StreamAlertsRequest request) {
-    return Multi.createFrom()
-        .failure(new ApiException(ApiException.Kind.UNAVAILABLE, "NOT_YET_SERVED", "StreamAlerts is not served yet"));
+    return identity
+        .getDeferredIdentity()
+        .onItem()
+        .transformToMulti(
+            caller -> {
+              if (caller.isAnonymous()) {
+                throw ApiException.unauthenticated("A valid bearer token is required", "UNAUTHENTICATED");
+              }
+              if (!caller.hasRole("user")) {
+                throw ApiException.forbidden("StreamAlerts needs the user's own access token", "NOT_A_USER_TOKEN");
+              }
+              UUID subject;
+              try {
+                subject = UUID.fromString(caller.getPrincipal().getName());
+              } catch (IllegalArgumentException notAUser) {
+                throw ApiException.forbidden("StreamAlerts needs the user's own access token", "NOT_A_USER_TOKEN");
+              }
+              if (!request.getUserId().isBlank() && !Ids.parse(request.getUserId(), "user_id").equals(subject)) {
+                throw ApiException.forbidden("A token may stream only its own user's alerts", "NOT_YOUR_USER");
+              }
+              UUID after =
+                  request.getAfterAlertId().isBlank() ? null : Ids.parse(request.getAfterAlertId(), "after_alert_id");
+              return alerts.stream(subject, after).map(AlertMessages::alert);
+            });
   }
 
   static StoredEvent stored(PublishRequest request) {
