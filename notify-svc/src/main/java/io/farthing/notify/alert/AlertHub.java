@@ -5,7 +5,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.subscription.MultiEmitter;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -45,12 +47,20 @@ public class AlertHub {
         .register(meters);
   }
 
-  /** One open stream: holds live alerts while its replay is read, then forwards them. */
+  /**
+   * One open stream. It emits only what its client asked for; the rest waits in a queue of its
+   * own, bounded: live alerts that arrive while the replay is read wait in {@code held} (at most
+   * {@code buffer}), and the queue holds at most {@code buffer + replay-max}. Past either bound the
+   * stream is failed at once (the queue dropped) with SLOW_CONSUMER: the client resumes from the
+   * inbox, where nothing is lost.
+   */
   public final class Subscriber {
     private final UUID userId;
     private final MultiEmitter<? super UserAlert> emitter;
+    private final ArrayDeque<UserAlert> queue = new ArrayDeque<>();
     private List<UserAlert> held = new ArrayList<>();
     private boolean closed;
+    private boolean draining;
 
     private Subscriber(UUID userId, MultiEmitter<? super UserAlert> emitter) {
       this.userId = userId;
@@ -69,40 +79,61 @@ public class AlertHub {
         held.add(alert);
         return;
       }
-      // The emitter's own buffer is bounded: it fails the stream (BackPressureFailure) when full.
-      emitter.emit(alert);
-      pushes.increment();
+      if (queue.size() >= limits.buffer() + limits.replayMax()) {
+        slow();
+        return;
+      }
+      queue.add(alert);
+      drain();
     }
 
-    /** Sends the replayed alerts, then what arrived meanwhile (each once), then goes live. */
+    /** Queues the replayed alerts, then what arrived meanwhile (each once), then goes live. */
     public synchronized void live(List<UserAlert> replayed) {
       if (closed) {
         return;
       }
-      Set<UUID> sent = new HashSet<>();
+      Set<UUID> queued = new HashSet<>();
       for (UserAlert alert : replayed) {
-        emitter.emit(alert);
-        sent.add(alert.id());
+        queue.add(alert);
+        queued.add(alert.id());
       }
       List<UserAlert> waiting = held;
       held = null;
       for (UserAlert alert : waiting) {
-        if (sent.add(alert.id())) {
-          emitter.emit(alert);
+        if (queued.add(alert.id())) {
+          queue.add(alert);
+        }
+      }
+      drain();
+    }
+
+    /** Emits as many queued alerts as the client asked for; never re-entered from its own emit. */
+    synchronized void drain() {
+      if (draining) {
+        return;
+      }
+      draining = true;
+      try {
+        while (!closed && !queue.isEmpty() && emitter.requested() > 0) {
+          emitter.emit(queue.poll());
           pushes.increment();
         }
+      } finally {
+        draining = false;
       }
     }
 
     private void slow() {
       closed = true;
-      slowClosed();
+      queue.clear();
+      slowClosed.increment();
       emitter.fail(new ApiException(ApiException.Kind.RATE_LIMITED, SLOW_CONSUMER, "The stream fell behind; resume it"));
     }
 
     synchronized void replaced() {
       if (!closed) {
         closed = true;
+        queue.clear();
         emitter.complete();
       }
     }
@@ -112,9 +143,19 @@ public class AlertHub {
     }
   }
 
-  /** Counts a stream closed for falling behind. */
-  public void slowClosed() {
-    slowClosed.increment();
+  /**
+   * Shutting down: ends every stream here (clients reconnect to another replica and resume with
+   * Last-Event-ID), so open streams do not hold the graceful shutdown until its timeout. Fired
+   * when the shutdown delay starts ({@code quarkus.shutdown.delay-enabled}).
+   */
+  void closeAll(@Observes ShutdownDelayInitiatedEvent shuttingDown) {
+    List<Subscriber> all = new ArrayList<>();
+    byUser.values().forEach(mine -> {
+      synchronized (mine) {
+        all.addAll(mine);
+      }
+    });
+    all.forEach(Subscriber::replaced);
   }
 
   /** Registers a stream for {@code userId}; the caller calls {@link Subscriber#live} next. */
@@ -137,6 +178,7 @@ public class AlertHub {
       oldest.replaced();
     }
     emitter.onTermination(() -> unregister(subscriber));
+    emitter.onRequest(n -> subscriber.drain());
     return subscriber;
   }
 

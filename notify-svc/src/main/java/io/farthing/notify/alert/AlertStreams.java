@@ -3,7 +3,6 @@ package io.farthing.notify.alert;
 import io.farthing.common.ApiException;
 import io.farthing.notify.inbox.InboxRepository;
 import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.subscription.BackPressureFailure;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -29,9 +28,7 @@ public class AlertStreams {
   }
 
   public Multi<UserAlert> stream(UUID userId, UUID afterId) {
-    int bound = config.buffer() + config.replayMax();
-    Multi<UserAlert> alerts =
-        Multi.createFrom()
+    return Multi.createFrom()
             .emitter(
                 emitter -> {
                   AlertHub.Subscriber subscriber;
@@ -49,14 +46,6 @@ public class AlertStreams {
                       .after(pool, userId, afterId, config.replayMax())
                       .subscribe()
                       .with(subscriber::live, emitter::fail);
-                },
-                bound);
-    return alerts
-        .onFailure(BackPressureFailure.class)
-        .transform(
-            overflow -> {
-              hub.slowClosed();
-              return new ApiException(ApiException.Kind.RATE_LIMITED, AlertHub.SLOW_CONSUMER, "The stream fell behind; resume it");
-            });
+                });
   }
 }

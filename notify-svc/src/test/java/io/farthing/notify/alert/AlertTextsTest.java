@@ -1,0 +1,79 @@
+package io.farthing.notify.alert;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+class AlertTextsTest {
+  private static JsonObject charge() {
+    return new JsonObject()
+        .put("partnerClientId", "fcl_pixel")
+        .put("currency", "EUR")
+        .put("amountMinor", 180)
+        .put("capturedMinor", 180)
+        .put("feeMinor", 7)
+        .put("description", "Level pack");
+  }
+
+  @Test
+  void aChargeSaysAmountMerchantFeeAndWhatIsLeftOfTheDailyCap() {
+    AlertText text = AlertTexts.of("charge.succeeded", charge().put("merchantName", "Pixel Games Ltd").put("dailyCapRemainingMinor", 820));
+
+    assertEquals("You paid €1.80 to Pixel Games Ltd", text.title());
+    assertEquals(
+        "You paid €1.80 to Pixel Games Ltd for \u201cLevel pack\u201d. Fee included: €0.07."
+            + " Left of your daily cap today: €8.20.",
+        text.body());
+  }
+
+  @Test
+  void withoutAMerchantNameTheChargeNamesThePartnerAndWithoutACapSaysSo() {
+    AlertText text = AlertTexts.of("charge.succeeded", charge());
+
+    assertEquals("You paid €1.80 to fcl_pixel", text.title());
+    assertTrue(text.body().endsWith("You have no daily cap set."), text.body());
+  }
+
+  @Test
+  void refundsFailuresAndChallengesReadAsSentences() {
+    assertEquals(
+        "Refund of €0.40 from fcl_pixel",
+        AlertTexts.of("charge.refunded", charge().put("refundMinor", 40).put("refundedMinor", 40)).title());
+    String failed = AlertTexts.of("charge.failed", charge().put("failureReason", "INSUFFICIENT_FUNDS")).body();
+    assertTrue(failed.contains("did not go through: there is not enough money in your wallet"), failed);
+    assertTrue(AlertTexts.of("charge.failed", charge().put("failureReason", "SOMETHING_NEW")).body().contains(": something new"));
+    assertEquals("Confirm your payment to fcl_pixel", AlertTexts.of("charge.requires_action", charge()).title());
+  }
+
+  @Test
+  void transfersTopUpsAndLimits() {
+    JsonObject transfer = new JsonObject().put("currency", "EUR").put("amountMinor", 500).put("note", "Lunch");
+    assertEquals("You received €5.00", AlertTexts.of("transfer.received", transfer).title());
+    assertTrue(AlertTexts.of("transfer.sent", transfer).body().contains("\u201cLunch\u201d"));
+    JsonObject topUp = new JsonObject().put("currency", "EUR").put("amountMinor", 2000).put("failureReason", "TOPUP_DECLINED");
+    assertEquals("Top-up of €20.00 added", AlertTexts.of("topup.succeeded", topUp).title());
+    assertTrue(AlertTexts.of("topup.failed", topUp).body().contains("your bank declined it"));
+    JsonObject limit =
+        new JsonObject().put("limit", "USER_DAILY_CAP").put("limitMinor", 1000).put("currency", "EUR").put("attemptedMinor", 1200);
+    assertEquals(
+        "A payment of €12.00 was refused: it would pass your daily cap of €10.00.",
+        AlertTexts.of("limit.reached", limit).body());
+    JsonObject caps =
+        new JsonObject().put("currency", "EUR").put("dailyCapMinor", 500).putNull("monthlyCapMinor")
+            .put("pending", new JsonObject().put("effectiveAt", "2026-12-03T10:00:00Z").put("dailyCapMinor", 5000));
+    String changed = AlertTexts.of("limit.changed", caps).body();
+    assertTrue(changed.startsWith("Daily cap: €5.00. Monthly cap: none."), changed);
+    assertTrue(changed.contains("of the daily cap to €50.00 takes effect on 3 Dec 2026, 10:00 UTC"), changed);
+  }
+
+  @Test
+  void securityAlertsNeverSayNull() {
+    for (String type : new String[] {"security.new_device", "security.locked_out", "security.step_up_failed", "security.other"}) {
+      AlertText text = AlertTexts.of(type, new JsonObject());
+      assertFalse(text.title().contains("null") || text.body().contains("null"), type + ": " + text);
+    }
+  }
+}
