@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -30,11 +31,14 @@ public class OutboundWorker {
   private final Map<ChannelKind, Channel> channels = new EnumMap<>(ChannelKind.class);
   private final AlertsConfig.Outbound config;
   private final MeterRegistry meters;
+  private final Vertx vertx;
   private final AtomicBoolean running = new AtomicBoolean();
   private final AtomicBoolean again = new AtomicBoolean();
 
   public OutboundWorker(
-      Pool pool, OutboundRepository outbound, Instance<Channel> channels, AlertsConfig config, MeterRegistry meters) {
+      Pool pool, OutboundRepository outbound, Instance<Channel> channels, AlertsConfig config, MeterRegistry meters,
+      Vertx vertx) {
+    this.vertx = vertx;
     this.pool = pool;
     this.outbound = outbound;
     channels.forEach(channel -> this.channels.put(channel.kind(), channel));
@@ -121,7 +125,12 @@ public class OutboundWorker {
       return outbound.failed(pool, m, error).replaceWithVoid().onFailure().recoverWithNull().replaceWithVoid();
     }
     LOG.debugf("%s message %s attempt %d failed: %s", m.channel().wireName(), m.id(), m.attempts(), error);
-    return outbound.retryLater(pool, m, error, backoff(m.attempts())).replaceWithVoid().onFailure().recoverWithNull().replaceWithVoid();
+    Duration backoff = backoff(m.attempts());
+    if (backoff.compareTo(config.pollInterval()) < 0) {
+      // Due again before the next poll: look again then rather than a poll later.
+      vertx.setTimer(Math.max(1, backoff.toMillis()), id -> wake());
+    }
+    return outbound.retryLater(pool, m, error, backoff).replaceWithVoid().onFailure().recoverWithNull().replaceWithVoid();
   }
 
   /** initial × 2^(attempts − 1), at most the maximum. */

@@ -19,6 +19,7 @@ import io.farthing.testing.TestJwks;
 import io.farthing.testing.TestTokens;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -44,6 +45,8 @@ class AlertStreamSseTest {
   NotifyGrpc.NotifyBlockingStub notify;
 
   @Inject ReactiveRedisDataSource redis;
+
+  @Inject AlertHub hub;
 
   @ConfigProperty(name = "quarkus.http.test-port")
   int port;
@@ -192,5 +195,37 @@ class AlertStreamSseTest {
         .statusCode(400)
         .contentType("application/problem+json")
         .body("type", org.hamcrest.Matchers.equalTo("https://problems.farthing.io/invalid-id"));
+  }
+
+  @Test
+  void anIdleStreamGetsHeartbeatCommentsAndEndsWhenTheReplicaShutsDown() throws Exception {
+    UUID user = Ids.newId();
+    try (SseClient stream = SseClient.open(url(), TestTokens.user(user, "user"), null)) {
+      stream.awaitConnected();
+
+      SseClient.SseEvent heartbeat = stream.next(Duration.ofSeconds(3));
+      assertNotNull(heartbeat);
+      assertEquals("heartbeat", heartbeat.comment());
+
+      hub.closeAll(new ShutdownDelayInitiatedEvent());
+      assertTrue(stream.awaitEnd(WAIT), "the stream ends so the client resumes on another replica");
+      assertEquals(0, hub.streams(user));
+    }
+  }
+
+  @Test
+  void metricsCountAlertsPushesAndOpenStreams() throws Exception {
+    UUID user = Ids.newId();
+    try (SseClient stream = SseClient.open(url(), TestTokens.user(user, "user"), null)) {
+      stream.awaitConnected();
+      asPublisher(notify).publish(publishing(aCharge(user).build()));
+      assertNotNull(stream.nextEvent(WAIT));
+
+      String metrics = RestAssured.given().port(port).get("/q/metrics").then().statusCode(200).extract().asString();
+
+      assertTrue(metrics.contains("farthing_notify_alerts_created_total{type=\"charge.succeeded\"}"), "alerts created");
+      assertTrue(metrics.contains("farthing_notify_alerts_live_pushes_total"), "live pushes");
+      assertTrue(metrics.contains("farthing_notify_alerts_stream_subscribers"), "open streams");
+    }
   }
 }

@@ -129,6 +129,9 @@ class OutboundDeliveryTest {
     assertEquals(4, row.getInteger("attempts"), "notify.alerts.outbound.max-attempts in %test");
     assertTrue(row.getString("last_error").contains("HTTP 503"), row.getString("last_error"));
     assertTrue(smsTo(phone).isEmpty());
+    String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    assertTrue(metrics.contains("farthing_notify_outbound_failed_total{channel=\"sms\"}"), "failed attempts are counted");
+    assertTrue(metrics.contains("farthing_notify_outbound_gave_up_total{channel=\"sms\"}"));
   }
 
   @Test
@@ -183,7 +186,7 @@ class OutboundDeliveryTest {
   }
 
   private void awaitStatus(UUID user, String status) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 6000;
+    long deadline = System.currentTimeMillis() + 15000;
     String now = null;
     while (System.currentTimeMillis() < deadline) {
       now = row("select status from outbound_messages where user_id = $1", user).getString(0);

@@ -25,6 +25,7 @@ public final class SseClient implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final BlockingQueue<SseEvent> events = new LinkedBlockingQueue<>();
+  private final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
   private final int status;
   private final String contentType;
   private final InputStream body;
@@ -124,7 +125,14 @@ public final class SseClient implements AutoCloseable {
       }
     } catch (IOException closed) {
       // closed by the test or the server
+    } finally {
+      ended.countDown();
     }
+  }
+
+  /** Whether the server ended the stream within {@code timeout}. */
+  public boolean awaitEnd(Duration timeout) throws InterruptedException {
+    return ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   @Override
