@@ -61,6 +61,7 @@ public class AlertHub {
     private List<UserAlert> held = new ArrayList<>();
     private boolean closed;
     private boolean draining;
+    private final List<Runnable> whenEnded = new ArrayList<>(1);
 
     private Subscriber(UUID userId, MultiEmitter<? super UserAlert> emitter) {
       this.userId = userId;
@@ -130,6 +131,25 @@ public class AlertHub {
       emitter.fail(new ApiException(ApiException.Kind.RATE_LIMITED, SLOW_CONSUMER, "The stream fell behind; resume it"));
     }
 
+    /** Runs {@code cleanup} when the stream ends, however it ends (an emitter keeps one handler). */
+    public synchronized void whenEnded(Runnable cleanup) {
+      whenEnded.add(cleanup);
+    }
+
+    private void ended() {
+      List<Runnable> cleanups;
+      synchronized (this) {
+        cleanups = List.copyOf(whenEnded);
+        whenEnded.clear();
+      }
+      cleanups.forEach(Runnable::run);
+    }
+
+    /** Ends the stream normally (its token expired, or the replica is shutting down). */
+    public void end() {
+      replaced();
+    }
+
     synchronized void replaced() {
       if (!closed) {
         closed = true;
@@ -177,7 +197,11 @@ public class AlertHub {
       unregistered(oldest);
       oldest.replaced();
     }
-    emitter.onTermination(() -> unregister(subscriber));
+    emitter.onTermination(
+        () -> {
+          unregister(subscriber);
+          subscriber.ended();
+        });
     emitter.onRequest(n -> subscriber.drain());
     return subscriber;
   }

@@ -16,6 +16,7 @@ import io.farthing.notify.preference.Routing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -75,7 +76,7 @@ public class AlertSink implements EventSink {
               AlertText text = text(event);
               UserAlert alert =
                   new UserAlert(
-                      Ids.newId(), event.userId(), event.eventId(), event.type(), text.title(), text.body(), event.data(),
+                      Ids.newId(), event.userId(), event.eventId(), event.type(), text.title(), text.body(), shown(event),
                       routing.inApp(), event.occurredAt(), now, null);
               List<OutboundMessage> messages = messages(alert, routing);
               return inbox
@@ -105,7 +106,14 @@ public class AlertSink implements EventSink {
     }
     meters.counter("farthing.notify.alerts.created", "type", pending.alert().type()).increment();
     if (pending.alert().inApp()) {
-      inApp.deliver(Delivery.inApp(pending.alert())).subscribe().with(ok -> {}, failure -> LOG.debugf("Live push failed: %s", failure.getClass().getSimpleName()));
+      try {
+        inApp.deliver(Delivery.inApp(pending.alert()))
+            .subscribe()
+            .with(ok -> {}, failure -> LOG.debugf("Live push failed: %s", failure.getClass().getSimpleName()));
+      } catch (RuntimeException failure) {
+        // The alert is committed and in the inbox; a stream that missed it gets it on resume.
+        LOG.warnf("Live push of alert %s failed: %s", pending.alert().id(), failure.getClass().getSimpleName());
+      }
     }
     if (pending.dueNow()) {
       worker.wake();
@@ -118,13 +126,26 @@ public class AlertSink implements EventSink {
     awaitingCommit.values().removeIf(p -> p.at().isBefore(cutoff));
   }
 
+  /**
+   * The data an alert shows (inbox, streams, partner apps through StreamAlerts): the event's,
+   * without the account's email address that auth-svc adds to security events for routing.
+   */
+  private static JsonObject shown(StoredEvent event) {
+    if (EventTypes.isSecurity(event.type()) && event.data().containsKey("email")) {
+      JsonObject data = event.data().copy();
+      data.remove("email");
+      return data;
+    }
+    return event.data();
+  }
+
   private static AlertText text(StoredEvent event) {
     try {
       return AlertTexts.of(event.type(), event.data());
     } catch (RuntimeException unexpectedShape) {
       // A field of an unexpected JSON type (a string amount): the alert still goes out, in general words.
       LOG.warnf("Event %s (%s) has data of an unexpected shape; sending a general alert", event.eventId(), event.type());
-      return AlertTexts.of(event.type(), new io.vertx.core.json.JsonObject());
+      return AlertTexts.of(event.type(), new JsonObject());
     }
   }
 

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.farthing.common.Ids;
 import io.farthing.notify.support.AlertEvents;
 import io.farthing.notify.support.NotifyTestDatabase;
+import io.farthing.notify.support.ShortLivedTokens;
 import io.farthing.notify.support.SmsReceiver;
 import io.farthing.notify.support.SseClient;
 import io.farthing.proto.notify.v1.Event;
@@ -226,6 +227,21 @@ class AlertStreamSseTest {
       assertTrue(metrics.contains("farthing_notify_alerts_created_total{type=\"charge.succeeded\"}"), "alerts created");
       assertTrue(metrics.contains("farthing_notify_alerts_live_pushes_total"), "live pushes");
       assertTrue(metrics.contains("farthing_notify_alerts_stream_subscribers"), "open streams");
+    }
+  }
+
+  @Test
+  void theStreamEndsWhenItsTokenExpiresSoTheClientReconnectsWithAFreshOne() throws Exception {
+    UUID user = Ids.newId();
+    try (SseClient stream = SseClient.open(url(), ShortLivedTokens.user(user, 2), null)) {
+      stream.awaitConnected();
+
+      assertTrue(stream.awaitEnd(Duration.ofSeconds(8)), "still open after its token expired");
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (hub.streams(user) > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertEquals(0, hub.streams(user), "the expired stream is unregistered");
     }
   }
 }

@@ -191,6 +191,10 @@ class PreferencesTest {
     asPublisher(notify).publish(publishing(AlertEvents.newDevice(user, account)));
 
     assertEquals(1, mailsTo(account, 5000).size());
+    given().auth().oauth2(token).get("/v1/inbox").then().statusCode(200)
+        .body("items[0].type", equalTo("security.new_device"))
+        .body("items[0].data.deviceName", equalTo("Pixel 9"))
+        .body("items[0].data.email", nullValue());
     assertTrue(mailbox.getMailsSentTo("alerts-" + user + "@example.com") == null
         || mailbox.getMailsSentTo("alerts-" + user + "@example.com").isEmpty());
   }

@@ -65,7 +65,7 @@ public class AlertStreamResource {
     UUID after = resumeFrom == null || resumeFrom.isBlank() ? null : Ids.parse(resumeFrom, "Last-Event-ID");
     Multi<OutboundSseEvent> alerts =
         streams
-            .stream(user, after)
+            .stream(user, after, Instant.ofEpochSecond(token.getExpirationTime()))
             .map(a -> event(sse, a))
             .onFailure()
             .recoverWithCompletion();

@@ -20,6 +20,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import jakarta.annotation.security.RolesAllowed;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -76,7 +77,11 @@ public class NotifyGrpcService implements Notify {
               }
               UUID after =
                   request.getAfterAlertId().isBlank() ? null : Ids.parse(request.getAfterAlertId(), "after_alert_id");
-              return alerts.stream(subject, after).map(AlertMessages::alert);
+              Instant until =
+                  caller.getPrincipal() instanceof JsonWebToken jwt && jwt.getExpirationTime() > 0
+                      ? Instant.ofEpochSecond(jwt.getExpirationTime())
+                      : Instant.now();
+              return alerts.stream(subject, after, until).map(AlertMessages::alert);
             });
   }
 
