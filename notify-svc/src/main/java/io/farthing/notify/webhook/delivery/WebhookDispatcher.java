@@ -89,6 +89,7 @@ public class WebhookDispatcher {
   }
 
   private final Pool pool;
+  private final io.vertx.mutiny.core.Vertx vertx;
   private final EndpointStore endpoints;
   private final WebhookSender sender;
   private final EndpointHealth health;
@@ -104,9 +105,10 @@ public class WebhookDispatcher {
   private final Timer attemptFailed;
 
   public WebhookDispatcher(
-      Pool pool, EndpointStore endpoints, WebhookSender sender, EndpointHealth health, WebhooksConfig config,
-      MeterRegistry meters) {
+      Pool pool, io.vertx.mutiny.core.Vertx vertx, EndpointStore endpoints, WebhookSender sender, EndpointHealth health,
+      WebhooksConfig config, MeterRegistry meters) {
     this.pool = pool;
+    this.vertx = vertx;
     this.endpoints = endpoints;
     this.sender = sender;
     this.health = health;
@@ -222,6 +224,16 @@ public class WebhookDispatcher {
     wake();
   }
 
+  /**
+   * A retry due sooner than the next scheduled pass gets a timer of its own, so short backoffs
+   * (the first retries, and every retry in tests) are not stretched to the pass interval.
+   */
+  private void wakeAfter(long delayMs) {
+    if (delayMs < config.dispatch().interval().toMillis()) {
+      vertx.setTimer(delayMs + 5, ignored -> wake());
+    }
+  }
+
   /** One attempt of one delivery: build, sign, send, record. */
   Uni<Void> deliver(Claim claim) {
     return endpoints
@@ -293,6 +305,8 @@ public class WebhookDispatcher {
               failed.increment();
               if (park) {
                 parked.increment();
+              } else {
+                wakeAfter(delayMs);
               }
               Row r = rows.iterator().next();
               return insertAttempt(tx, claim, r, started, result)

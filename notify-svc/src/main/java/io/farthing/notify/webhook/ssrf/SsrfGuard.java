@@ -68,7 +68,6 @@ public class SsrfGuard {
           "fe80::/10", // link-local
           "fec0::/10", // old site-local
           "ff00::/8"); // multicast
-  private static final Cidr MAPPED = Cidr.parse("::ffff:0:0/96");
   private static final Cidr COMPATIBLE = Cidr.parse("::/96");
   private static final Cidr NAT64 = Cidr.parse("64:ff9b::/96");
   private static final Cidr SIX_TO_FOUR = Cidr.parse("2002::/16");
@@ -179,13 +178,26 @@ public class SsrfGuard {
     if (REFUSED_V6.stream().anyMatch(c -> c.contains(address))) {
       return true;
     }
-    if (MAPPED.contains(address) || COMPATIBLE.contains(address) || NAT64.contains(address)) {
+    if (ipv4Mapped(address) || COMPATIBLE.contains(address) || NAT64.contains(address)) {
       return refused(Arrays.copyOfRange(address, 12, 16));
     }
     if (SIX_TO_FOUR.contains(address)) {
       return refused(Arrays.copyOfRange(address, 2, 6));
     }
     return false;
+  }
+
+  /**
+   * ::ffff:a.b.c.d. Matched on the bytes: Java turns such a literal into an Inet4Address, so it
+   * cannot be written as a {@link Cidr}; a raw 16-byte form is still caught here.
+   */
+  private static boolean ipv4Mapped(byte[] a) {
+    for (int i = 0; i < 10; i++) {
+      if (a[i] != 0) {
+        return false;
+      }
+    }
+    return a[10] == (byte) 0xff && a[11] == (byte) 0xff;
   }
 
   private static String normalHost(String host) {
