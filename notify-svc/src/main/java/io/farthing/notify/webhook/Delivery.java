@@ -20,6 +20,12 @@ public record Delivery(
     String parkedReason,
     List<Attempt> attempts) {
 
+  /**
+   * COLLECTING (a digest's open window) → PENDING when the window closes; PENDING → DELIVERED on a
+   * 2xx, → PENDING again after a failed attempt (backoff), → PARKED after the last attempt or when
+   * the endpoint is disabled; PARKED or DELIVERED → PENDING on a replay (a new cycle). The
+   * dispatcher's and the replay's UPDATE statements are the only writers of these transitions.
+   */
   public enum Status {
     COLLECTING,
     PENDING,

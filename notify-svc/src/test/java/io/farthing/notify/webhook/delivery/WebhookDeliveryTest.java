@@ -216,6 +216,35 @@ class WebhookDeliveryTest {
     }
   }
 
+  @Test
+  void aDeliveryHeldByACrashedReplicaIsSentOnceItsLeaseRunsOut() {
+    try (Receiver receiver = Receiver.local()) {
+      String partner = aPartner();
+      String endpointId = anEndpoint(webhooks, partner, receiver.url()).getEndpoint().getEndpointId();
+      UUID event = UUID.randomUUID();
+      UUID delivery = io.farthing.common.Ids.newId();
+      // A replica took this delivery (lease for 1.5 s more) and died before sending it.
+      pool.preparedQuery(
+              "insert into events (event_id, type, partner_client_id, ordering_key, sequence, occurred_at, data, publisher)"
+                  + " values ($1, 'charge.succeeded', $2, 'charge:x', 1, now(), '{\"amountMinor\": 5}'::jsonb, 'payments-svc')")
+          .executeAndAwait(Tuple.of(event, partner));
+      pool.preparedQuery(
+              "insert into webhook_deliveries (id, endpoint_id, kind, event_id, ordering_key, event_sequence, status,"
+                  + " next_attempt_at, lease_token, lease_until) values ($1, $2, 'PER_EVENT', $3, 'charge:x', 1, 'PENDING',"
+                  + " now(), $4, now() + interval '1500 milliseconds')")
+          .executeAndAwait(Tuple.of(delivery, UUID.fromString(endpointId), event, UUID.randomUUID()));
+      Instant leased = Instant.now();
+
+      await("the orphaned delivery", WAIT, () -> receiver.requests().size() == 1);
+
+      assertTrue(Duration.between(leased, receiver.requests().get(0).at()).toMillis() >= 1000,
+          "not taken while another replica's lease held it");
+      assertEquals(event.toString(), receiver.requests().get(0).header("webhook-id"));
+      await("recorded as delivered", WAIT, () -> deliveries(webhooks, partner, endpointId).get(0).getStatus()
+          == WebhookDeliveryStatus.WEBHOOK_DELIVERY_STATUS_DELIVERED);
+    }
+  }
+
   private long count(String sql, Object arg) {
     return pool.preparedQuery(sql).executeAndAwait(Tuple.of(arg)).iterator().next().getLong(0);
   }
