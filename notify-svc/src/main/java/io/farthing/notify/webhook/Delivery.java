@@ -8,6 +8,7 @@ import java.util.UUID;
 public record Delivery(
     UUID id,
     UUID endpointId,
+    String partnerClientId,
     DeliveryMode kind,
     List<UUID> eventIds,
     String eventType,

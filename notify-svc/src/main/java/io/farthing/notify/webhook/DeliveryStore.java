@@ -20,7 +20,7 @@ import java.util.UUID;
 public class DeliveryStore {
   private static final String COLUMNS =
       "d.id, d.endpoint_id, d.kind, d.event_id, d.status, d.attempts, d.next_attempt_at, d.created_at, d.delivered_at,"
-          + " d.parked_at, d.parked_reason, coalesce(ev.type, 'digest') as event_type";
+          + " d.parked_at, d.parked_reason, coalesce(ev.type, 'digest') as event_type, e.partner_client_id";
 
   /** A delivery per event and endpoint; a repeated event is ignored by the unique index. */
   public Uni<Void> addPerEvent(SqlClient tx, List<UUID> endpoints, UUID eventId, String orderingKey, long sequence) {
@@ -90,8 +90,8 @@ public class DeliveryStore {
   public Uni<List<Delivery>> list(SqlClient client, UUID endpointId, Delivery.Status status, UUID before, int limit) {
     return client
         .preparedQuery(
-            "select " + COLUMNS + " from webhook_deliveries d left join events ev on ev.event_id = d.event_id"
-                + " where d.endpoint_id = $1 and ($2::text is null or d.status = $2) and ($3::uuid is null or d.id < $3)"
+            "select " + COLUMNS + " from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id"
+                + " left join events ev on ev.event_id = d.event_id where d.endpoint_id = $1 and ($2::text is null or d.status = $2) and ($3::uuid is null or d.id < $3)"
                 + " order by d.id desc limit $4")
         .execute(Tuple.from(Arrays.asList(endpointId, status == null ? null : status.name(), before, limit)))
         .chain(rows -> withDetails(client, rows));
@@ -112,7 +112,8 @@ public class DeliveryStore {
   public Uni<Delivery> find(SqlClient client, UUID id) {
     return client
         .preparedQuery(
-            "select " + COLUMNS + " from webhook_deliveries d left join events ev on ev.event_id = d.event_id where d.id = $1")
+            "select " + COLUMNS + " from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id"
+                + " left join events ev on ev.event_id = d.event_id where d.id = $1")
         .execute(Tuple.of(id))
         .chain(rows -> withDetails(client, rows))
         .map(list -> list.isEmpty() ? null : list.get(0));
@@ -198,7 +199,7 @@ public class DeliveryStore {
                     out.put(
                         id,
                         new Delivery(
-                            id, r.getUUID("endpoint_id"), kind, events, r.getString("event_type"),
+                            id, r.getUUID("endpoint_id"), r.getString("partner_client_id"), kind, events, r.getString("event_type"),
                             Delivery.Status.valueOf(r.getString("status")), r.getInteger("attempts"),
                             EndpointStore.instant(r.getOffsetDateTime("next_attempt_at")),
                             EndpointStore.instant(r.getOffsetDateTime("created_at")),

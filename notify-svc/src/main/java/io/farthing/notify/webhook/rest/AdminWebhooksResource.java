@@ -87,12 +87,12 @@ public class AdminWebhooksResource {
 
   /** A delivery as operators see it (no bodies, no secrets). */
   public record DeliveryView(
-      String deliveryId, String endpointId, String kind, java.util.List<String> eventIds, String eventType,
+      String deliveryId, String endpointId, String partner, String kind, java.util.List<String> eventIds, String eventType,
       String status, int attemptCount, String createdAt, String parkedAt, String parkedReason,
       java.util.List<Delivery.Attempt> attempts) {
     static DeliveryView of(Delivery d) {
       return new DeliveryView(
-          d.id().toString(), d.endpointId().toString(), d.kind().name(),
+          d.id().toString(), d.endpointId().toString(), d.partnerClientId(), d.kind().name(),
           d.eventIds().stream().map(UUID::toString).toList(), d.eventType(), d.status().name(), d.attemptCount(),
           d.createdAt().toString(), d.parkedAt() == null ? null : d.parkedAt().toString(), d.parkedReason(),
           d.attempts());

@@ -217,6 +217,27 @@ class WebhookDeliveryTest {
   }
 
   @Test
+  void connectsToTheCheckedAddressButPresentsTheEndpointsHostName() throws Exception {
+    // Tests allow only 127.0.0.1: where localhost also resolves to ::1 registration refuses it.
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        java.util.Arrays.stream(java.net.InetAddress.getAllByName("localhost"))
+            .allMatch(a -> a.getHostAddress().equals("127.0.0.1")),
+        "localhost resolves to more than 127.0.0.1 here");
+    try (Receiver receiver = Receiver.local()) {
+      String partner = aPartner();
+      String url = receiver.url().replace("127.0.0.1", "localhost");
+      anEndpoint(webhooks, partner, url);
+
+      publish(notify, partner);
+      await("the delivery", WAIT, () -> receiver.requests().size() == 1);
+
+      String port = url.replaceAll("^http://localhost:(\\d+)/.*$", "$1");
+      assertEquals("localhost:" + port, receiver.requests().get(0).header("host"));
+      assertEquals("/hooks", receiver.requests().get(0).path());
+    }
+  }
+
+  @Test
   void aDeliveryHeldByACrashedReplicaIsSentOnceItsLeaseRunsOut() {
     try (Receiver receiver = Receiver.local()) {
       String partner = aPartner();

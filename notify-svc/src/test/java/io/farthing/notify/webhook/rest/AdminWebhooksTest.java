@@ -56,6 +56,7 @@ class AdminWebhooksTest {
           .body("items.size()", equalTo(2))
           .body("items[0].eventIds[0]", equalTo(first))
           .body("items[0].status", equalTo("PARKED"))
+          .body("items[0].partner", equalTo(partner))
           .body("items[0].attempts.size()", equalTo(4))
           .body("items[0].attempts[0].httpStatus", equalTo(500));
       String deliveryId =
