@@ -142,6 +142,13 @@ public class ChargeCommand implements Callable<Integer> {
   @Option(names = "--clock-ticks", defaultValue = "100", description = "Kernel clock ticks per second (getconf CLK_TCK) (default: ${DEFAULT-VALUE}).")
   int clockTicks;
 
+  @Option(names = "--alerts", description = "notify-svc's gRPC host:port: watch the alert streams of --alert-users payers"
+      + " and report capture-to-alert per run.")
+  String alertsTarget;
+
+  @Option(names = "--alert-users", defaultValue = "200", description = "Payers whose alert streams are watched (default: ${DEFAULT-VALUE}).")
+  int alertUsers;
+
   @Option(names = "--out", description = "Write the JSON report here.")
   Path out;
 
@@ -153,6 +160,8 @@ public class ChargeCommand implements Callable<Integer> {
   private final Map<String, Token> tokens = new ConcurrentHashMap<>();
 
   private record Token(String value, long fetchedAtNanos) {}
+
+  private io.farthing.bench.notify.AlertWatch alerts;
 
   private record Run(String name, boolean ownMerchants, LoadPlan plan) {}
 
@@ -194,7 +203,16 @@ public class ChargeCommand implements Callable<Integer> {
       System.err.printf("probe: %s (fee %d, risk decision %s)%n", probe.getStatus(), probe.getFee().getAmountMinor(),
           probe.getRiskDecisionId().isEmpty() ? "none: fallback" : probe.getRiskDecisionId());
 
+      if (alertsTarget != null) {
+        Map<java.util.UUID, String> watched = new LinkedHashMap<>();
+        population.payers().stream().limit(alertUsers).forEach(p -> watched.put(p.userId(), setup.login(p.email(), p.password())));
+        alerts = io.farthing.bench.notify.AlertWatch.open(alertsTarget, watched);
+        System.err.printf("watching the alert streams of %d users at %s%n", watched.size(), alertsTarget);
+      }
       Map<String, Object> prewarmed = prewarm(setup, population, channels, runId);
+      if (alerts != null) {
+        prewarmed.put("captureToAlert", alerts.interval());
+      }
       ProcessCpu cpu = new ProcessCpu(cpuWatches.stream().map(ProcessCpu.Watch::parse).toList(), clockTicks);
       List<Map<String, Object>> reports = new ArrayList<>();
       for (Run run : runs) {
@@ -209,6 +227,10 @@ public class ChargeCommand implements Callable<Integer> {
           result.put("skipped", String.valueOf(e.getMessage()));
         }
         result.put("settle", settle(setup, population, channels.getFirst(), runId, run.name()));
+        if (alerts != null) {
+          // After the settle wait: the alerts of the run's last charges have arrived by then.
+          result.put("captureToAlert", alerts.interval());
+        }
         reports.add(result);
       }
       Map<String, Object> report = report(runId, population, riskChanges, reports);
@@ -224,6 +246,9 @@ public class ChargeCommand implements Callable<Integer> {
       }
       return 0;
     } finally {
+      if (alerts != null) {
+        alerts.close();
+      }
       for (ManagedChannel channel : channels) {
         channel.shutdownNow();
       }
@@ -543,17 +568,22 @@ public class ChargeCommand implements Callable<Integer> {
 
   @SuppressWarnings("unchecked")
   static String table(List<Map<String, Object>> runs) {
-    StringBuilder t = new StringBuilder("\n| run | answered/s | succeeded/s | p50 | p95 | p99 | max | errors |\n"
-        + "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+    StringBuilder t = new StringBuilder("\n| run | answered/s | succeeded/s | p50 | p95 | p99 | max | errors | capture→alert p50 / p99 |\n"
+        + "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |\n");
     for (Map<String, Object> run : runs) {
       if (run.containsKey("skipped")) {
         t.append("| ").append(run.get("name")).append(" | skipped: ").append(run.get("skipped")).append(" |\n");
         continue;
       }
       Map<String, Object> lat = (Map<String, Object>) run.get("latencyMicros");
-      t.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %s | %s | %s | %s | %s |%n", run.get("name"),
+      Map<String, Object> alert = (Map<String, Object>) run.get("captureToAlert");
+      String alertCell = alert == null || ((Number) alert.get("chargeAlerts")).longValue() == 0
+          ? "—"
+          : String.format(Locale.ROOT, "%.1f / %.1f ms (%s alerts)", ((Number) alert.get("p50Millis")).doubleValue(),
+              ((Number) alert.get("p99Millis")).doubleValue(), alert.get("chargeAlerts"));
+      t.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %s | %s | %s | %s | %s | %s |%n", run.get("name"),
           ((Number) run.get("throughputPerSecond")).doubleValue(), ((Number) run.get("succeededPerSecond")).doubleValue(),
-          ms(lat.get("p50")), ms(lat.get("p95")), ms(lat.get("p99")), ms(lat.get("max")), run.get("errorsByCode")));
+          ms(lat.get("p50")), ms(lat.get("p95")), ms(lat.get("p99")), ms(lat.get("max")), run.get("errorsByCode"), alertCell));
     }
     return t.toString();
   }

@@ -29,8 +29,11 @@ final class ChargeSetup {
   /** A partner that charges users: its client credentials at auth-svc. */
   record Partner(String clientId, String secret) {}
 
-  /** A paying user and, for the own-merchant run, the merchant only this user pays. */
-  record Payer(UUID userId, Partner own) {}
+  /**
+   * A paying user and, for the own-merchant run, the merchant only this user pays; the user's
+   * sign-in, to open the user's alert stream with a fresh access token.
+   */
+  record Payer(UUID userId, Partner own, String email, String password) {}
 
   /** Everything the runs charge with. */
   record Population(Partner shared, List<Payer> payers, Map<String, Object> description) {}
@@ -153,7 +156,7 @@ final class ChargeSetup {
       own = partner("bench " + runId + " merchant of user " + n, category);
       consent(token, own, maxPerChargeMinor);
     }
-    return new Payer(userId, own);
+    return new Payer(userId, own, email, password);
   }
 
   /** A top-up with the sandbox card; a 202 PENDING (no answer in time) is looked up until it settles. */

@@ -107,7 +107,7 @@ class ChargeTargetTest {
   private static List<ChargeSetup.Payer> payers(int n) {
     List<ChargeSetup.Payer> payers = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      payers.add(new ChargeSetup.Payer(UUID.randomUUID(), new ChargeSetup.Partner("own-" + i, "secret")));
+      payers.add(new ChargeSetup.Payer(UUID.randomUUID(), new ChargeSetup.Partner("own-" + i, "secret"), "u" + i + "@bench.test", "pw"));
     }
     return payers;
   }
