@@ -16,7 +16,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import io.farthing.payments.config.PaymentsConfig;
 
 /**
  * payments-svc's outbox relay: the shared {@link io.farthing.common.outbox.OutboxRelay} (shards
@@ -58,25 +58,20 @@ public class OutboxRelay {
       @GrpcClient("notify") MutinyNotifyGrpc.MutinyNotifyStub notify,
       ServiceTokens tokens,
       MeterRegistry meters,
-      @ConfigProperty(name = "payments.outbox.relay-enabled", defaultValue = "true") boolean enabled,
-      @ConfigProperty(name = "payments.outbox.batch", defaultValue = "100") int batch,
-      @ConfigProperty(name = "payments.outbox.shards", defaultValue = "64") int shards,
-      @ConfigProperty(name = "payments.outbox.concurrency", defaultValue = "16") int concurrency,
-      @ConfigProperty(name = "payments.outbox.publish-timeout", defaultValue = "2s") Duration publishTimeout,
-      @ConfigProperty(name = "payments.outbox.pass-budget", defaultValue = "5s") Duration passBudget,
-      @ConfigProperty(name = "payments.outbox.max-backoff", defaultValue = "30s") Duration maxBackoff) {
+      PaymentsConfig config) {
+    PaymentsConfig.Outbox outbox = config.outbox();
     this.notify = notify;
     this.tokens = tokens;
-    this.publishTimeout = publishTimeout;
+    this.publishTimeout = outbox.publishTimeout();
     this.relay =
         new io.farthing.common.outbox.OutboxRelay(
             pool,
             new io.farthing.common.outbox.OutboxRelay.Settings(
-                "outbox", "farthing.payments.outbox", LOCK_CLASS, shards, batch, concurrency, publishTimeout,
-                passBudget, maxBackoff, Duration.ofMillis(200)),
+                "outbox", "farthing.payments.outbox", LOCK_CLASS, outbox.shards(), outbox.batch(), outbox.concurrency(),
+                outbox.publishTimeout(), outbox.passBudget(), outbox.maxBackoff(), Duration.ofMillis(200)),
             this::publish,
             meters,
-            enabled);
+            outbox.relayEnabled());
   }
 
   @Scheduled(every = "${payments.outbox.interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, delayed = "2s")
