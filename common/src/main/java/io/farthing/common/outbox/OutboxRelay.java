@@ -49,8 +49,9 @@ import org.jboss.logging.Logger;
  * key's events one after another; the first failure of a key stops the key for this pass (the
  * failed event backs off exponentially, 1 s doubling up to {@code maxBackoff}; nothing is ever
  * dropped) while the other keys go on. The cap bounds how long a backlog waits once notify-svc is
- * back after an outage. Writers must append one key's events in commit order (they do: the events of
- * a key are written under the row lock of what the key names — a charge, a user).
+ * back after an outage. Writers must append the events of a key whose order matters in commit
+ * order: payments-svc writes a charge's events under the charge's row lock and a user's cap
+ * changes under the caps row lock, so {@code seq} order is commit order there.
  *
  * <p><b>Time.</b> The transaction stays open while the batch is published: that is what keeps
  * the shards locked. It is bounded: every call has {@code publishTimeout}, and no call starts
