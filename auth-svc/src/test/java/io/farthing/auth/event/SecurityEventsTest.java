@@ -112,6 +112,21 @@ class SecurityEventsTest {
     assertEquals("127.0.0.1", data.getString("ipAddress"));
   }
 
+  @Test
+  void theAlertsAreInTheUsersExportAndGoWithTheAccountOnErasure() throws Exception {
+    Api.TestUser erin = aUser();
+    String token = accessTokenFor(erin);
+    registerDevice(token, "Erin's phone", p256());
+
+    as(token).get("/v1/me/export").then().statusCode(200)
+        .body("sections.securityAlerts.type", org.hamcrest.Matchers.hasItem(SecurityEvents.NEW_DEVICE))
+        .body("sections.securityAlerts[0].data.email", equalTo(erin.email()));
+    as(token).body(Map.of("password", Api.PASSWORD)).post("/v1/me/erase").then().statusCode(204);
+
+    assertEquals(0, Sql.count("select count(*) from outbox where user_id = '" + erin.id() + "'"),
+        "the alerts held the email address in clear");
+  }
+
   private static long alerts(Api.TestUser user, String type) {
     return Sql.count("select count(*) from outbox where user_id = '" + user.id() + "' and type = '" + type + "'");
   }
