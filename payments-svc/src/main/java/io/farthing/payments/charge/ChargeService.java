@@ -514,7 +514,7 @@ public class ChargeService {
                                             if (!updated) {
                                               throw new IllegalStateException("a locked charge changed version");
                                             }
-                                            return eventData(done, null)
+                                            return eventData(tx, done, null)
                                                 .chain(
                                                     data ->
                                                         outbox.append(
@@ -747,7 +747,7 @@ public class ChargeService {
    * charge); null leaves it out.
    */
   private Uni<Void> event(SqlConnection tx, Charge charge, String type, Long dailyCapRemainingMinor) {
-    return eventData(charge, dailyCapRemainingMinor)
+    return eventData(tx, charge, dailyCapRemainingMinor)
         .chain(
             data ->
                 outbox.append(
@@ -757,11 +757,11 @@ public class ChargeService {
                         data)));
   }
 
-  /** The event data of a charge, with the merchant's display name (from the merchant cache). */
-  private Uni<JsonObject> eventData(Charge charge, Long dailyCapRemainingMinor) {
+  /** The event data of a charge, with the merchant's display name (no connection but {@code tx}). */
+  private Uni<JsonObject> eventData(SqlConnection tx, Charge charge, Long dailyCapRemainingMinor) {
     return merchants
-        .cached(charge.partnerClientId())
-        .map(merchant -> ChargeMessages.event(charge, merchant.map(Merchant::name).orElse(null), dailyCapRemainingMinor));
+        .displayName(tx, charge.partnerClientId())
+        .map(name -> ChargeMessages.event(charge, name.orElse(null), dailyCapRemainingMinor));
   }
 
   private Uni<Charge> owned(String partner, UUID chargeId) {
