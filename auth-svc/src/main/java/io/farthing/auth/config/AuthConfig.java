@@ -19,6 +19,9 @@ public interface AuthConfig {
 
   Lockout lockout();
 
+  /** The security-alert outbox and its relay to notify-svc (io.farthing.auth.event). */
+  Outbox outbox();
+
   RateLimit rateLimit();
 
   Crypto crypto();
@@ -113,5 +116,38 @@ public interface AuthConfig {
 
     /** The client's scopes, each one of {@code Scopes.ALL}. */
     Optional<List<String>> scopes();
+  }
+
+  interface Outbox {
+    /** Off: alerts are still written with their changes, and wait for a relay that is on. */
+    @WithDefault("true")
+    boolean relayEnabled();
+
+    /** The poll under the post-commit wake-up (read by the @Scheduled expression). */
+    @WithDefault("1s")
+    Duration interval();
+
+    @WithDefault("100")
+    int batch();
+
+    /** Ordering-key shards, one replica each at a time; the same on every replica. */
+    @WithDefault("16")
+    int shards();
+
+    @WithDefault("8")
+    int concurrency();
+
+    @WithDefault("2s")
+    Duration publishTimeout();
+
+    @WithDefault("5s")
+    Duration passBudget();
+
+    @WithDefault("30s")
+    Duration maxBackoff();
+
+    /** Published alerts (they hold an email address) are deleted after this long. */
+    @WithDefault("7d")
+    Duration keepPublished();
   }
 }

@@ -1,6 +1,7 @@
 package io.farthing.auth.device;
 
 import io.farthing.auth.audit.AuditLog;
+import io.farthing.auth.event.SecurityEvents;
 import io.farthing.auth.audit.Origin;
 import io.farthing.common.ApiException;
 import io.farthing.common.Ids;
@@ -41,13 +42,16 @@ public class DeviceKeys implements DeviceSignatures {
   private final AuditLog audit;
 
   private final Reauthentication reauthentication;
+  private final SecurityEvents securityEvents;
 
   public DeviceKeys(
       DeviceKeyRepository devices,
       UserRepository users,
       PersonalData personalData,
       AuditLog audit,
-      Reauthentication reauthentication) {
+      Reauthentication reauthentication,
+      SecurityEvents securityEvents) {
+    this.securityEvents = securityEvents;
     this.reauthentication = reauthentication;
     this.devices = devices;
     this.users = users;
@@ -70,7 +74,12 @@ public class DeviceKeys implements DeviceSignatures {
                   .chain(user -> devices.persist(newDevice(user, cleanName, publicKey)))
                   .call(device -> audit.record(AuditLog.Actor.user(userId), userId, REGISTERED,
                       AuditLog.Outcome.SUCCESS, origin, "device " + device.id))
-                  .map(device -> new Device(device.id, cleanName, device.createdAt, null))));
+                  .call(device -> securityEvents.record(SecurityEvents.NEW_DEVICE, userId, origin,
+                      new io.vertx.core.json.JsonObject()
+                          .put("deviceId", device.id.toString())
+                          .put("deviceName", cleanName)))
+                  .map(device -> new Device(device.id, cleanName, device.createdAt, null))))
+          .invoke(securityEvents::committed);
     });
   }
 

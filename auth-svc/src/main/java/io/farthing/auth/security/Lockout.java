@@ -4,10 +4,12 @@ import io.farthing.auth.audit.AuditLog;
 import io.farthing.auth.audit.Origin;
 import io.farthing.common.ApiException;
 import io.farthing.auth.config.AuthConfig;
+import io.farthing.auth.event.SecurityEvents;
 import io.farthing.auth.user.User;
 import io.farthing.auth.user.UserRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,12 +31,15 @@ public class Lockout {
   private final UserRepository users;
   private final AuditLog audit;
   private final AuthConfig.Lockout config;
+  private final SecurityEvents securityEvents;
 
-  public Lockout(RedisCounters counters, UserRepository users, AuditLog audit, AuthConfig config) {
+  public Lockout(
+      RedisCounters counters, UserRepository users, AuditLog audit, AuthConfig config, SecurityEvents securityEvents) {
     this.counters = counters;
     this.users = users;
     this.audit = audit;
     this.config = config.lockout();
+    this.securityEvents = securityEvents;
   }
 
   /** Throws ACCOUNT_LOCKED (423, Retry-After) while the account is locked. */
@@ -88,7 +93,20 @@ public class Lockout {
                                 ACCOUNT_LOCKED,
                                 AuditLog.Outcome.SUCCESS,
                                 origin,
-                                "until " + until)))
+                                "until " + until))
+                    // One alert per lock: a failure counted while already locked changes nothing.
+                    .call(
+                        changed ->
+                            changed == 0
+                                ? Uni.createFrom().voidItem()
+                                : securityEvents.record(
+                                    SecurityEvents.LOCKED_OUT,
+                                    userId,
+                                    origin,
+                                    new JsonObject()
+                                        .put("reason", "TOO_MANY_FAILED_ATTEMPTS")
+                                        .put("lockedUntil", until.toString()))))
+        .invoke(securityEvents::committed)
         .call(() -> counters.reset(key(userId)).onFailure().recoverWithNull())
         .replaceWithVoid();
   }

@@ -1,6 +1,7 @@
 package io.farthing.auth.stepup;
 
 import io.farthing.auth.audit.AuditLog;
+import io.farthing.auth.event.SecurityEvents;
 import io.farthing.auth.audit.Origin;
 import io.farthing.common.Amount;
 import io.farthing.common.ApiException;
@@ -58,6 +59,7 @@ public class StepUpService {
   private final StepUpTokenVerifier verifier;
   private final Lockout lockout;
   private final AuditLog audit;
+  private final SecurityEvents securityEvents;
 
   public StepUpService(
       ChallengeRepository challenges,
@@ -68,7 +70,9 @@ public class StepUpService {
       TokenIssuer issuer,
       StepUpTokenVerifier verifier,
       Lockout lockout,
-      AuditLog audit) {
+      AuditLog audit,
+      SecurityEvents securityEvents) {
+    this.securityEvents = securityEvents;
     this.challenges = challenges;
     this.tokens = tokens;
     this.users = users;
@@ -208,7 +212,13 @@ public class StepUpService {
                 challenges
                     .recordWrongAnswer(challenge.id)
                     .call(() -> audit.record(AuditLog.Actor.ANONYMOUS, challenge.userId, STEP_UP_FAILED,
-                        AuditLog.Outcome.FAILURE, origin, proof.method().name())))
+                        AuditLog.Outcome.FAILURE, origin, proof.method().name()))
+                    .call(() -> securityEvents.record(SecurityEvents.STEP_UP_FAILED, challenge.userId, origin,
+                        new io.vertx.core.json.JsonObject()
+                            .put("reason", "WRONG_ANSWER")
+                            .put("method", proof.method().name())
+                            .put("challengeId", challenge.id.toString()))))
+        .invoke(securityEvents::committed)
         .chain(() -> lockout.recordFailure(challenge.userId, origin))
         .chain(
             () ->

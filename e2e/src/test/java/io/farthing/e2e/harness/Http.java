@@ -41,6 +41,19 @@ public final class Http {
     return send(HttpRequest.newBuilder(URI.create(url)).GET(), token, Map.of());
   }
 
+  /** A plain-text page (Prometheus metrics), no token. */
+  public String getText(String url) {
+    try {
+      return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      throw new UncheckedIOException("HTTP call failed: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
   public Reply post(String url, String token, Object body) {
     return post(url, token, body, Map.of());
   }

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The suite's public APIs as the tests use them: auth-svc REST (users, logins, consents, partner
  * clients and their client-credentials tokens), payments-svc admin and people REST, risk-svc admin
  * REST, and payments-svc's partner gRPC API on either instance. Every call carries a real token
- * that auth-svc issued; nothing reaches into a database.
+ * that auth-svc issued; nothing writes to a database ({@link #databases()} only reads).
  */
 public final class Platform implements AutoCloseable {
   public static final String EUR = "EUR";
@@ -55,6 +55,19 @@ public final class Platform implements AutoCloseable {
 
   public String risk() {
     return suite.risk().baseUrl();
+  }
+
+  /** notify-svc's base URL. */
+  public String notifySvc() {
+    return suite.notifySvc().baseUrl();
+  }
+
+  /**
+   * Each service's database, for read-only assertions on what no public API shows (the events
+   * notify-svc stored, the outbox rows payments-svc still holds).
+   */
+  public Databases databases() {
+    return suite.databases();
   }
 
   /** payments-svc instance {@code i % 2}'s base URL. */

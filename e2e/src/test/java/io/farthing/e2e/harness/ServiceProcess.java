@@ -65,6 +65,10 @@ public final class ServiceProcess {
   void start() {
     try {
       Files.createDirectories(log.getParent());
+      if (process == null) {
+        // A run's first start begins a fresh log; a restart (after a kill) appends to it.
+        Files.deleteIfExists(log);
+      }
       Files.createDirectories(pidFile.getParent());
       stopStale(pidFile);
       List<String> command = new ArrayList<>();
@@ -76,13 +80,14 @@ public final class ServiceProcess {
       ProcessBuilder builder = new ProcessBuilder(command)
           .directory(app.toFile())
           .redirectErrorStream(true)
-          .redirectOutput(log.toFile())
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
           .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
       Map<String, String> childEnv = builder.environment();
       // Nothing from the developer's shell may point a service elsewhere: only the database login
       // (FARTHING_DB_*) and what this harness sets reach the child.
       childEnv.keySet().removeIf(k -> (k.startsWith("FARTHING_") && !k.startsWith("FARTHING_DB_"))
-          || k.startsWith("QUARKUS_") || k.startsWith("AUTH_") || k.startsWith("RISK_") || k.startsWith("PAYMENTS_"));
+          || k.startsWith("QUARKUS_") || k.startsWith("AUTH_") || k.startsWith("RISK_") || k.startsWith("PAYMENTS_")
+          || k.startsWith("NOTIFY_"));
       childEnv.putAll(env);
       startedAtNanos = System.nanoTime();
       process = builder.start();
@@ -148,6 +153,30 @@ public final class ServiceProcess {
         // the next run checks the pid's command line before acting on it
       }
     }
+  }
+
+  /** {@code kill -9}: the process gets no chance to finish anything (a crash, an OOM kill). */
+  public void killHard() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroyForcibly();
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        throw new IllegalStateException(name + " did not die on SIGKILL");
+      }
+    }
+  }
+
+  /** A graceful stop (SIGTERM; SIGKILL after the grace period), as a rolling update does. */
+  public void stopGracefully() {
+    stop();
+  }
+
+  /** Starts the service again (after a kill or a stop) and waits until it is ready. */
+  public void restart(Duration readyTimeout) throws InterruptedException {
+    if (alive()) {
+      throw new IllegalStateException(name + " is still running");
+    }
+    start();
+    awaitReady(readyTimeout);
   }
 
   /** For a JVM shutdown hook: no waiting beyond a short grace. */

@@ -27,20 +27,23 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The running suite: auth-svc, risk-svc and two payments-svc instances started from their packaged
- * jars on ports and databases of their own, with dev secrets generated for this run only
+ * The running suite: auth-svc, risk-svc, notify-svc and two payments-svc instances started from
+ * their packaged jars on ports and databases of their own, with dev secrets generated for this run only
  * ({@code target/e2e/secrets.env}, never in git). Started once per test JVM and stopped when the
  * JVM ends (or by the JUnit store that owns it), so no test leaves a process behind.
  *
  * <p>Ports, databases and the Redis database can be moved with system properties
  * {@code farthing.e2e.port.auth} (38101), {@code .payments-a} (38102), {@code .payments-b}
- * (38112), {@code .risk} (38103), {@code farthing.e2e.redis-db} (9); databases are
- * {@code farthing_<svc>_e2e}.
+ * (38112), {@code .risk} (38103), {@code .notify} (38104), {@code farthing.e2e.redis-db} (9);
+ * databases are {@code farthing_<svc>} + {@code farthing.e2e.db-suffix} ({@code _e2e}), so two
+ * runs side by side (two worktrees) need only different ports, suffix and Redis database.
  */
 public final class Suite implements AutoCloseable {
   public static final String ADMIN_EMAIL = "admin-e2e@farthing.local";
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(Long.getLong("farthing.e2e.ready-timeout-seconds", 240));
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** The outbox relays' retry back-off cap in this suite (production: 30 s). */
+  private static final String OUTBOX_MAX_BACKOFF = "2s";
 
   private static Suite running;
   private static String skipReason;
@@ -53,6 +56,8 @@ public final class Suite implements AutoCloseable {
   private final ServiceProcess risk;
   private final ServiceProcess paymentsA;
   private final ServiceProcess paymentsB;
+  private final ServiceProcess notify;
+  private final Databases databases;
   private final List<ServiceProcess> all;
   private final Thread shutdownHook;
   private Platform platform;
@@ -68,7 +73,7 @@ public final class Suite implements AutoCloseable {
     }
     Path root = Path.of(System.getProperty("farthing.root", "..")).toAbsolutePath().normalize();
     List<String> missing = new ArrayList<>();
-    for (String svc : List.of("auth-svc", "risk-svc", "payments-svc")) {
+    for (String svc : List.of("auth-svc", "risk-svc", "payments-svc", "notify-svc")) {
       Path jar = root.resolve(svc).resolve("target/quarkus-app/quarkus-run.jar");
       if (!Files.isRegularFile(jar)) {
         missing.add(root.relativize(jar).toString());
@@ -108,7 +113,9 @@ public final class Suite implements AutoCloseable {
     int riskPort = Integer.getInteger("farthing.e2e.port.risk", 38103);
     int paymentsAPort = Integer.getInteger("farthing.e2e.port.payments-a", 38102);
     int paymentsBPort = Integer.getInteger("farthing.e2e.port.payments-b", 38112);
+    int notifyPort = Integer.getInteger("farthing.e2e.port.notify", 38104);
     String redisDb = System.getProperty("farthing.e2e.redis-db", "9");
+    this.databases = new Databases(System.getProperty("farthing.e2e.db-suffix", "_e2e"));
 
     Map<String, String> secrets = new LinkedHashMap<>();
     secrets.put("FARTHING_DATA_KEYS", "1:" + base64(32));
@@ -129,7 +136,7 @@ public final class Suite implements AutoCloseable {
 
     Map<String, String> authEnv = new LinkedHashMap<>(common);
     authEnv.putAll(secrets);
-    authEnv.putAll(Db.urls("farthing_auth_e2e"));
+    authEnv.putAll(Db.urls(databases.name("auth")));
     authEnv.put("QUARKUS_HTTP_PORT", Integer.toString(authPort));
     // Every test calls from 127.0.0.1 and signs up users by the dozen: the per-IP limits and the
     // password KDF's production cost (neither is on a path these tests measure) are relaxed.
@@ -137,13 +144,17 @@ public final class Suite implements AutoCloseable {
     authEnv.put("AUTH_RATE_LIMIT_TOKEN_PER_MINUTE", "100000");
     authEnv.put("AUTH_PASSWORD_MEMORY_KIB", "1024");
     authEnv.put("AUTH_PASSWORD_ITERATIONS", "1");
+    // Security alerts (new device, lock-out, failed step-up) go to this suite's notify-svc.
+    authEnv.put("FARTHING_NOTIFY_HOST", "127.0.0.1");
+    authEnv.put("FARTHING_NOTIFY_PORT", Integer.toString(notifyPort));
+    authEnv.put("AUTH_OUTBOX_MAX_BACKOFF", OUTBOX_MAX_BACKOFF);
 
     Map<String, String> riskEnv = new LinkedHashMap<>(common);
-    riskEnv.putAll(Db.urls("farthing_risk_e2e"));
+    riskEnv.putAll(Db.urls(databases.name("risk")));
     riskEnv.put("QUARKUS_HTTP_PORT", Integer.toString(riskPort));
 
     Map<String, String> paymentsEnv = new LinkedHashMap<>(common);
-    paymentsEnv.putAll(Db.urls("farthing_payments_e2e"));
+    paymentsEnv.putAll(Db.urls(databases.name("payments")));
     paymentsEnv.put("FARTHING_PAYMENTS_CLIENT_SECRET", paymentsClientSecret);
     paymentsEnv.put("FARTHING_PAYMENT_REQUEST_KEY", secrets.get("FARTHING_PAYMENT_REQUEST_KEY"));
     paymentsEnv.put("FARTHING_AUTH_HOST", "127.0.0.1");
@@ -161,14 +172,20 @@ public final class Suite implements AutoCloseable {
     // connection (GOAWAY ENHANCE_YOUR_CALM) and fails every call on it. scripts/bench-payments
     // measures that with the production settings; these tests are about the money.
     paymentsEnv.put("PAYMENTS_AUTH_TIMEOUT", "10s");
-    // There is no notify-svc yet: the outbox relay runs and keeps failing (its events wait, with
-    // backoff), which is also what a notify-svc outage looks like. A port nothing here listens on.
+    // Both instances' outbox relays publish to this suite's notify-svc. The tests stop notify-svc
+    // for a while: a retry's back-off is capped lower than production's 30 s so that the backlog
+    // is caught up within seconds of its return (the cap is the one thing that decides that).
     paymentsEnv.put("FARTHING_NOTIFY_HOST", "127.0.0.1");
-    paymentsEnv.put("FARTHING_NOTIFY_PORT", Integer.toString(Integer.getInteger("farthing.e2e.port.notify", 38104)));
+    paymentsEnv.put("FARTHING_NOTIFY_PORT", Integer.toString(notifyPort));
+    paymentsEnv.put("PAYMENTS_OUTBOX_MAX_BACKOFF", OUTBOX_MAX_BACKOFF);
     Map<String, String> paymentsAEnv = new LinkedHashMap<>(paymentsEnv);
     paymentsAEnv.put("QUARKUS_HTTP_PORT", Integer.toString(paymentsAPort));
     Map<String, String> paymentsBEnv = new LinkedHashMap<>(paymentsEnv);
     paymentsBEnv.put("QUARKUS_HTTP_PORT", Integer.toString(paymentsBPort));
+
+    Map<String, String> notifyEnv = new LinkedHashMap<>(common);
+    notifyEnv.putAll(Db.urls(databases.name("notify")));
+    notifyEnv.put("QUARKUS_HTTP_PORT", Integer.toString(notifyPort));
 
     // Two cores run four JVMs here: C1 only and the serial collector start them in about half
     // the CPU; nothing in this suite measures steady-state speed.
@@ -181,7 +198,8 @@ public final class Suite implements AutoCloseable {
     risk = new ServiceProcess("risk-svc", app("risk-svc"), riskPort, riskEnv, flags, work);
     paymentsA = new ServiceProcess("payments-svc-a", app("payments-svc"), paymentsAPort, paymentsAEnv, flags, work);
     paymentsB = new ServiceProcess("payments-svc-b", app("payments-svc"), paymentsBPort, paymentsBEnv, flags, work);
-    all = List.of(auth, risk, paymentsA, paymentsB);
+    notify = new ServiceProcess("notify-svc", app("notify-svc"), notifyPort, notifyEnv, flags, work);
+    all = List.of(auth, risk, paymentsA, paymentsB, notify);
     shutdownHook = new Thread(() -> all.forEach(ServiceProcess::kill), "e2e-stop-services");
   }
 
@@ -197,10 +215,10 @@ public final class Suite implements AutoCloseable {
       }
     }
     long started = System.nanoTime();
-    Db.recreate("farthing_auth_e2e", "farthing_risk_e2e", "farthing_payments_e2e");
+    Db.recreate(databases.name("auth"), databases.name("risk"), databases.name("payments"), databases.name("notify"));
     Db.flushRedis(Integer.parseInt(System.getProperty("farthing.e2e.redis-db", "9")));
     Runtime.getRuntime().addShutdownHook(shutdownHook);
-    // All four at once: on two cores the start-up is CPU-bound either way, and starting together
+    // All five at once: on two cores the start-up is CPU-bound either way, and starting together
     // overlaps what each waits for. The two payments-svc instances migrate one database; Flyway's
     // lock makes the second wait for the first.
     for (ServiceProcess s : all) {
@@ -219,6 +237,15 @@ public final class Suite implements AutoCloseable {
 
   public ServiceProcess risk() {
     return risk;
+  }
+
+  public ServiceProcess notifySvc() {
+    return notify;
+  }
+
+  /** Each service's database, for assertions the public APIs cannot make (what notify-svc stored). */
+  public Databases databases() {
+    return databases;
   }
 
   /** The two payments-svc instances, which share one database. */

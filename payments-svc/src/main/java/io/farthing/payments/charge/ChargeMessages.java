@@ -59,8 +59,12 @@ public final class ChargeMessages {
         .build();
   }
 
-  /** The data of a charge event: what a receipt, an alert or a webhook shows. */
-  public static JsonObject event(Charge c) {
+  /**
+   * The data of a charge event: what a receipt, an alert or a webhook shows, with the merchant's
+   * display name and what is left of the user's daily cap after this charge; a null leaves its
+   * field out (no cap set, or not known at this transition).
+   */
+  public static JsonObject event(Charge c, String merchantName, Long dailyCapRemainingMinor) {
     JsonObject data =
         new JsonObject()
             .put("chargeId", c.id().toString())
@@ -79,6 +83,12 @@ public final class ChargeMessages {
     }
     if (c.challengeId() != null) {
       data.put("challengeId", c.challengeId());
+    }
+    if (merchantName != null) {
+      data.put("merchantName", merchantName);
+    }
+    if (dailyCapRemainingMinor != null) {
+      data.put("dailyCapRemainingMinor", dailyCapRemainingMinor);
     }
     return data;
   }

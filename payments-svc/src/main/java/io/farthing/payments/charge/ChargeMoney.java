@@ -50,35 +50,47 @@ public class ChargeMoney {
   }
 
   /**
-   * Takes the charge's amount out of the wallet: counted against the user's limits, then debited;
-   * captured at once (wallet → merchant + fees) or held (wallet → holds). Returns the wallet id.
+   * A debited wallet, and what is left of the user's own daily cap after the charge (null when
+   * the user has none), both as the money's transaction sees them.
    */
-  public Uni<UUID> debit(
+  public record Debit(UUID walletId, Long dailyCapRemainingMinor) {}
+
+  /**
+   * Takes the charge's amount out of the wallet: counted against the user's limits, then debited;
+   * captured at once (wallet → merchant + fees) or held (wallet → holds).
+   */
+  public Uni<Debit> debit(
       SqlConnection tx, Charge charge, boolean capture, ChargeAccounts to, ZoneId zone, Instant now) {
     return limits
         .spend(tx, charge.userId(), charge.currency(), charge.amountMinor(), zone, now)
-        .chain(() -> wallets.debit(tx, charge.userId(), charge.currency(), charge.amountMinor()))
         .chain(
-            debited -> {
-              if (debited.isEmpty()) {
-                return Uni.createFrom()
-                    .failure(ApiException.precondition("The wallet does not hold enough", INSUFFICIENT_FUNDS));
-              }
-              UUID wallet = debited.get().id();
-              Posting.Builder posting;
-              if (capture) {
-                posting =
-                    Posting.builder("CHARGE_CAPTURE", charge.id())
-                        .line(wallet, charge.currency(), -charge.amountMinor())
-                        .line(to.merchant(), charge.currency(), charge.amountMinor() - charge.feeMinor())
-                        .line(to.fees(), charge.currency(), charge.feeMinor());
-              } else {
-                posting =
-                    Posting.builder("CHARGE_AUTHORIZE", charge.id())
-                        .move(wallet, to.holds(), charge.currency(), charge.amountMinor());
-              }
-              return ledger.post(tx, posting.build()).replaceWith(wallet);
-            });
+            spent ->
+                wallets
+                    .debit(tx, charge.userId(), charge.currency(), charge.amountMinor())
+                    .chain(
+                        debited -> {
+                          if (debited.isEmpty()) {
+                            return Uni.createFrom()
+                                .failure(ApiException.precondition("The wallet does not hold enough", INSUFFICIENT_FUNDS));
+                          }
+                          UUID wallet = debited.get().id();
+                          return ledger
+                              .post(tx, posting(charge, capture, wallet, to))
+                              .replaceWith(new Debit(wallet, spent.dailyCapRemainingMinor()));
+                        }));
+  }
+
+  private static Posting posting(Charge charge, boolean capture, UUID wallet, ChargeAccounts to) {
+    if (capture) {
+      return Posting.builder("CHARGE_CAPTURE", charge.id())
+          .line(wallet, charge.currency(), -charge.amountMinor())
+          .line(to.merchant(), charge.currency(), charge.amountMinor() - charge.feeMinor())
+          .line(to.fees(), charge.currency(), charge.feeMinor())
+          .build();
+    }
+    return Posting.builder("CHARGE_AUTHORIZE", charge.id())
+        .move(wallet, to.holds(), charge.currency(), charge.amountMinor())
+        .build();
   }
 
   /** Captures {@code captureMinor} of a hold: holds → merchant + fees, the rest back to the wallet. */

@@ -243,17 +243,18 @@ public class ChargeService {
     return debitAndRecord(
             charge,
             zone,
-            (tx, done, eventType) ->
+            (tx, done, eventType, dailyCapRemainingMinor) ->
                 charges
                     .insert(tx, done)
-                    .chain(() -> event(tx, done, eventType))
+                    .chain(() -> event(tx, done, eventType, dailyCapRemainingMinor))
                     .chain(() -> completeWith(tx, claim, done)))
         .onFailure(ChargeService::isMoneyRefusal)
         .recoverWithUni(e -> refuse(claim, charge, (ApiException) e));
   }
 
   private interface Record {
-    Uni<io.farthing.proto.payments.v1.Charge> write(SqlConnection tx, Charge done, String eventType);
+    Uni<io.farthing.proto.payments.v1.Charge> write(
+        SqlConnection tx, Charge done, String eventType, Long dailyCapRemainingMinor);
   }
 
   /**
@@ -270,11 +271,12 @@ public class ChargeService {
                     tx ->
                         money.debit(tx, charge, capture, accounts, zone, now)
                             .chain(
-                                walletId ->
+                                debit ->
                                     record.write(
                                         tx,
-                                        moved(charge, walletId, capture),
-                                        capture ? OutboxEvent.CHARGE_SUCCEEDED : OutboxEvent.CHARGE_AUTHORIZED))));
+                                        moved(charge, debit.walletId(), capture),
+                                        capture ? OutboxEvent.CHARGE_SUCCEEDED : OutboxEvent.CHARGE_AUTHORIZED,
+                                        debit.dailyCapRemainingMinor()))));
   }
 
   private Charge moved(Charge charge, UUID walletId, boolean capture) {
@@ -360,7 +362,11 @@ public class ChargeService {
   }
 
   private Uni<io.farthing.proto.payments.v1.Charge> confirmMoney(Claim.Fresh claim, Charge waiting, ZoneId zone) {
-    return debitAndRecord(waiting, zone, (tx, done, eventType) -> transition(tx, waiting, done, eventType, claim))
+    return debitAndRecord(
+            waiting,
+            zone,
+            (tx, done, eventType, dailyCapRemainingMinor) ->
+                transition(tx, waiting, done, eventType, claim, dailyCapRemainingMinor))
         .onFailure(ChargeService::isMoneyRefusal)
         .recoverWithUni(
             e -> {
@@ -508,17 +514,19 @@ public class ChargeService {
                                             if (!updated) {
                                               throw new IllegalStateException("a locked charge changed version");
                                             }
-                                            JsonObject data =
-                                                ChargeMessages.event(done)
-                                                    .put("refundId", refundId.toString())
-                                                    .put("refundMinor", refundMinor)
-                                                    .put("feeReturnedMinor", feeBack)
-                                                    .put("reason", reason);
-                                            return outbox.append(
-                                                tx,
-                                                OutboxEvent.of(
-                                                    OutboxEvent.CHARGE_REFUNDED, done.userId(), done.partnerClientId(),
-                                                    "charge:" + done.id(), done.version() + 1L, data));
+                                            return eventData(tx, done, null)
+                                                .chain(
+                                                    data ->
+                                                        outbox.append(
+                                                            tx,
+                                                            OutboxEvent.of(
+                                                                OutboxEvent.CHARGE_REFUNDED, done.userId(),
+                                                                done.partnerClientId(), "charge:" + done.id(),
+                                                                done.version() + 1L,
+                                                                data.put("refundId", refundId.toString())
+                                                                    .put("refundMinor", refundMinor)
+                                                                    .put("feeReturnedMinor", feeBack)
+                                                                    .put("reason", reason))));
                                           })
                                       .chain(
                                           () ->
@@ -701,6 +709,11 @@ public class ChargeService {
 
   private Uni<io.farthing.proto.payments.v1.Charge> transition(
       SqlConnection tx, Charge from, Charge to, String eventType, Claim.Fresh claim) {
+    return transition(tx, from, to, eventType, claim, null);
+  }
+
+  private Uni<io.farthing.proto.payments.v1.Charge> transition(
+      SqlConnection tx, Charge from, Charge to, String eventType, Claim.Fresh claim, Long dailyCapRemainingMinor) {
     from.status().requireTransition(to.status(), "moved to " + to.status());
     return charges
         .update(tx, to, from.version(), null)
@@ -713,7 +726,7 @@ public class ChargeService {
                             ApiException.Kind.IN_PROGRESS, "CHARGE_CHANGED", "The charge changed meanwhile; retry", 1L));
               }
               Charge stored = withVersion(to, from.version() + 1);
-              return event(tx, stored, eventType)
+              return event(tx, stored, eventType, dailyCapRemainingMinor)
                   .chain(() -> completeWith(tx, claim, stored));
             });
   }
@@ -725,11 +738,30 @@ public class ChargeService {
   }
 
   private Uni<Void> event(SqlConnection tx, Charge charge, String type) {
-    return outbox.append(
-        tx,
-        OutboxEvent.of(
-            type, charge.userId(), charge.partnerClientId(), "charge:" + charge.id(), charge.version(),
-            ChargeMessages.event(charge)));
+    return event(tx, charge, type, null);
+  }
+
+  /**
+   * Appends a charge event. {@code dailyCapRemainingMinor} is what the money's transaction left
+   * of the user's daily cap (only known where it counted the spending: a new or confirmed
+   * charge); null leaves it out.
+   */
+  private Uni<Void> event(SqlConnection tx, Charge charge, String type, Long dailyCapRemainingMinor) {
+    return eventData(tx, charge, dailyCapRemainingMinor)
+        .chain(
+            data ->
+                outbox.append(
+                    tx,
+                    OutboxEvent.of(
+                        type, charge.userId(), charge.partnerClientId(), "charge:" + charge.id(), charge.version(),
+                        data)));
+  }
+
+  /** The event data of a charge, with the merchant's display name (no connection but {@code tx}). */
+  private Uni<JsonObject> eventData(SqlConnection tx, Charge charge, Long dailyCapRemainingMinor) {
+    return merchants
+        .displayName(tx, charge.partnerClientId())
+        .map(name -> ChargeMessages.event(charge, name.orElse(null), dailyCapRemainingMinor));
   }
 
   private Uni<Charge> owned(String partner, UUID chargeId) {

@@ -50,7 +50,10 @@ public class ServiceTokens {
     if (token != null && Instant.now().isBefore(token.renewAt())) {
       return Uni.createFrom().item(token.value());
     }
-    return Uni.createFrom().completionStage(this::shared).map(Token::value);
+    // Each caller gets a stage of its own: Mutiny cancels the stage of a caller that gives up
+    // (a timeout, a failed sibling in a combine), and that must not cancel the one request every
+    // other waiting caller shares (they would all fail with a CancellationException).
+    return Uni.createFrom().completionStage(() -> shared().thenApply(Token::value));
   }
 
   /** One token request at a time, whatever the number of callers waiting for it. */

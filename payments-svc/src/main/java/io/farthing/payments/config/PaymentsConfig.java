@@ -27,6 +27,9 @@ public interface PaymentsConfig {
 
   Charges charges();
 
+  /** The outbox relay to notify-svc (io.farthing.payments.outbox.OutboxRelay). */
+  Outbox outbox();
+
   /** Where tokens come from; read by the mp.jwt.* settings in application.properties. */
   Jwt jwt();
 
@@ -132,5 +135,38 @@ public interface PaymentsConfig {
 
     @WithDefault("20")
     int maxMetadataEntries();
+  }
+
+  interface Outbox {
+    /** Off: events are still written with the money, and wait for a replica whose relay is on. */
+    @WithDefault("true")
+    boolean relayEnabled();
+
+    /** The poll under the post-commit wake-up (read by the @Scheduled expression). */
+    @WithDefault("1s")
+    Duration interval();
+
+    /** Events per pass. */
+    @WithDefault("100")
+    int batch();
+
+    /** Ordering-key shards, each drained by one replica at a time; the same on every replica. */
+    @WithDefault("64")
+    int shards();
+
+    /** Ordering keys published at once in a pass (one key's events go one after another). */
+    @WithDefault("16")
+    int concurrency();
+
+    @WithDefault("2s")
+    Duration publishTimeout();
+
+    /** No Publish starts after this in a pass; the rest waits for the next one. */
+    @WithDefault("5s")
+    Duration passBudget();
+
+    /** A failed event's retry delay doubles from 1 s up to this. */
+    @WithDefault("30s")
+    Duration maxBackoff();
   }
 }

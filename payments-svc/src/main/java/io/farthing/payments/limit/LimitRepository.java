@@ -43,7 +43,7 @@ public class LimitRepository {
          set spent_minor = spend_counters.spent_minor + excluded.spent_minor
        where spend_counters.spent_minor + excluded.spent_minor
              <= case excluded.period when 'D' then $6::bigint else $7::bigint end
-      returning period
+      returning period, spent_minor
       """;
   private static final String CAP_COLUMNS =
       "daily_cap_minor, monthly_cap_minor, pending_daily_cap_minor, pending_monthly_cap_minor, pending_daily_clear,"
@@ -103,24 +103,30 @@ public class LimitRepository {
             });
   }
 
-  /** Which period overflowed ("D" or "M"), or empty when the movement was counted in both. */
-  public Uni<Optional<String>> count(
+  /**
+   * The outcome of {@link #count}: which period overflowed ("D" or "M", nothing counted), or null
+   * when the movement was counted in both, with what the day's counter holds after it.
+   */
+  public record Counted(String overflow, long daySpentMinor) {}
+
+  public Uni<Counted> count(
       SqlClient tx, UUID userId, String currency, LocalDate day, LocalDate month, long amountMinor,
       long dailyLimitMinor, long monthlyLimitMinor) {
     return tx.preparedQuery(COUNT)
         .execute(Tuple.from(java.util.List.of(userId, currency, day, month, amountMinor, dailyLimitMinor, monthlyLimitMinor)))
         .map(
             rows -> {
-              boolean day1 = false;
+              Long daySpent = null;
               boolean month1 = false;
               for (Row row : rows) {
                 if ("D".equals(row.getString("period"))) {
-                  day1 = true;
+                  daySpent = row.getLong("spent_minor");
                 } else {
                   month1 = true;
                 }
               }
-              return !day1 ? Optional.of("D") : !month1 ? Optional.of("M") : Optional.<String>empty();
+              String overflow = daySpent == null ? "D" : !month1 ? "M" : null;
+              return new Counted(overflow, daySpent == null ? 0 : daySpent);
             });
   }
 

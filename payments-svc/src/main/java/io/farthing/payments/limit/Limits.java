@@ -38,10 +38,16 @@ public class Limits {
   }
 
   /**
+   * What a counted movement leaves: the limits it was counted against, and what is left of the
+   * user's own daily cap after it (null when the user has set none).
+   */
+  public record Spent(SpendLimits limits, Long dailyCapRemainingMinor) {}
+
+  /**
    * Counts {@code amountMinor} spent now against this user's limits, in {@code tx}; fails with
    * {@link LimitExceeded} (and counts nothing) if any limit would be passed.
    */
-  public Uni<SpendLimits> spend(SqlClient tx, UUID userId, String currency, long amountMinor, ZoneId zone, Instant now) {
+  public Uni<Spent> spend(SqlClient tx, UUID userId, String currency, long amountMinor, ZoneId zone, Instant now) {
     LocalDate day = LocalDate.ofInstant(now, zone);
     LocalDate month = day.withDayOfMonth(1);
     return of(tx, userId, currency)
@@ -54,13 +60,14 @@ public class Limits {
               return limits
                   .count(tx, userId, currency, day, month, amountMinor, limit.dailyMinor(), limit.monthlyMinor())
                   .map(
-                      overflow -> {
-                        if (overflow.isPresent()) {
-                          throw "D".equals(overflow.get())
+                      counted -> {
+                        if (counted.overflow() != null) {
+                          throw "D".equals(counted.overflow())
                               ? exceeded(limit.dailyName(), limit, currency)
                               : exceeded(limit.monthlyName(), limit, currency);
                         }
-                        return limit;
+                        Long cap = limit.userDailyCapMinor();
+                        return new Spent(limit, cap == null ? null : Math.max(0, cap - counted.daySpentMinor()));
                       });
             });
   }

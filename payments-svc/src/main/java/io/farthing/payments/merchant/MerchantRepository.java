@@ -36,6 +36,13 @@ public class MerchantRepository {
         .map(rows -> merchants(rows).stream().findFirst());
   }
 
+  /** The merchant's display name, read with {@code client} (the caller's transaction). */
+  public Uni<Optional<String>> name(io.vertx.mutiny.sqlclient.SqlClient client, String partnerClientId) {
+    return client.preparedQuery("select name from merchants where partner_client_id = $1")
+        .execute(Tuple.of(partnerClientId))
+        .map(rows -> rows.iterator().hasNext() ? Optional.of(rows.iterator().next().getString(0)) : Optional.<String>empty());
+  }
+
   public Uni<List<Merchant>> list(String after, int limit) {
     return pool.preparedQuery(
             SELECT

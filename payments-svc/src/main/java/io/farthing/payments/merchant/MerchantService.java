@@ -49,6 +49,20 @@ public class MerchantService {
         .invoke(found -> cache.put(partnerClientId, new Cached(found, System.nanoTime())));
   }
 
+  /**
+   * The merchant's display name for an event written in {@code tx}: from the cache whatever its
+   * age (a name a few seconds stale is fine in an alert), else read with {@code tx} itself. Never
+   * through the pool: a transaction that holds a wallet's row lock must not wait for a second
+   * connection, which the transactions queued behind that lock may all be holding.
+   */
+  public Uni<Optional<String>> displayName(io.vertx.mutiny.sqlclient.SqlClient tx, String partnerClientId) {
+    Cached hit = cache.get(partnerClientId);
+    if (hit != null && hit.merchant().isPresent()) {
+      return Uni.createFrom().item(Optional.of(hit.merchant().get().name()));
+    }
+    return merchants.name(tx, partnerClientId);
+  }
+
   /** The active merchant and its plan for this currency, or the refusal a partner can act on. */
   public Uni<Merchant> requireChargeable(String partnerClientId, String currency) {
     return cached(partnerClientId)

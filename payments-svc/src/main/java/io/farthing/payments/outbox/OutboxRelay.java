@@ -1,189 +1,126 @@
 package io.farthing.payments.outbox;
 
-import com.google.protobuf.Struct;
 import com.google.protobuf.Timestamp;
-import com.google.protobuf.util.JsonFormat;
+import io.farthing.common.outbox.OutboxRecord;
 import io.farthing.payments.client.ServiceTokens;
 import io.farthing.proto.notify.v1.Event;
 import io.farthing.proto.notify.v1.MutinyNotifyGrpc;
 import io.farthing.proto.notify.v1.PublishRequest;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.OffsetDateTime;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
+import io.farthing.payments.config.PaymentsConfig;
 
 /**
- * Money rule 5's second half: drains the outbox to notify-svc ({@code Notify.Publish}, idempotent
- * by event id), at least once. Each replica takes a batch with {@code FOR UPDATE SKIP LOCKED}, so
- * replicas share the work and an event is in one replica's hands at a time; an event that fails
- * is retried with exponential backoff (capped), and never dropped. Events with the same ordering
- * key are published in sequence order within a batch, and a key whose earlier event is still
- * pending waits for it.
+ * payments-svc's outbox relay: the shared {@link io.farthing.common.outbox.OutboxRelay} (shards
+ * under advisory locks, per-key order, bounded concurrency; see its comment) on the
+ * {@code outbox} table, publishing to notify-svc with this service's client-credentials token.
+ *
+ * <p><b>Data.</b> Events carry {@code data_json}, the stored jsonb as text, so amounts arrive as
+ * exact integers; the old {@code data} Struct is no longer filled: it carries numbers as
+ * doubles, notify-svc (its only reader) reads {@code data_json} first, and filling both would
+ * invite someone to read money from the lossy one.
+ *
+ * <p><b>Order per wallet.</b> A charge's events are ordered by their key {@code charge:<id>}
+ * (authorized → succeeded → refunded, as partners' webhooks need), top-ups by
+ * {@code topup:<id>}, a transfer's two sides by {@code transfer:<id>}, a user's limit events by
+ * {@code user:<id>}. Events of different charges of one wallet are not ordered among
+ * themselves, on purpose: one user's payments are independent facts, each event carries the
+ * charge's whole state (status and every amount, not a delta), and notify-svc shows them by
+ * {@code occurred_at}; a single key per wallet would instead make one event that notify-svc
+ * cannot take (a bad payload, a timeout) hold back every later alert of that user, and would
+ * funnel a busy wallet's alerts through one publisher at a time. Nothing a user sees depends on
+ * two charges' events arriving in commit order.
+ *
+ * <p><b>Latency.</b> {@link Outbox#append} asks for a pass when its transaction commits
+ * ({@link #wake()}), so an event usually reaches notify-svc within milliseconds of the commit on
+ * the replica that wrote it; the poll ({@code payments.outbox.interval}) picks up the rest.
  */
 @ApplicationScoped
 public class OutboxRelay {
-  private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
-  /**
-   * The oldest pending event of each ordering key that is due: a later event of a key never
-   * overtakes an earlier one that is still failing.
-   */
-  private static final String TAKE =
-      """
-      select o.id, o.type, o.user_id, o.partner_client_id, o.ordering_key, o.sequence, o.occurred_at, o.data, o.attempts
-        from outbox o
-       where o.published_at is null and o.next_attempt_at <= now()
-         and not exists (select 1 from outbox earlier where earlier.ordering_key = o.ordering_key
-                          and earlier.published_at is null and earlier.seq < o.seq)
-       order by o.seq
-       limit $1
-       for update skip locked
-      """;
-  private static final String PUBLISHED = "update outbox set published_at = now(), attempts = attempts + 1 where id = any($1)";
-  private static final String FAILED =
-      "update outbox set attempts = attempts + 1, last_error = $2,"
-          + " next_attempt_at = now() + least(interval '5 minutes', interval '1 second' * power(2, least(attempts, 12)))"
-          + " where id = $1";
+  /** Advisory lock class of the outbox shards (locks are per database; any constant works). */
+  private static final int LOCK_CLASS = 0x0B0C;
 
-  private final Pool pool;
+  private final io.farthing.common.outbox.OutboxRelay relay;
   private final MutinyNotifyGrpc.MutinyNotifyStub notify;
   private final ServiceTokens tokens;
-  private final boolean enabled;
-  private final int batch;
-  private final Counter published;
-  private final Counter failures;
-  private final AtomicLong pending = new AtomicLong();
+  private final Duration publishTimeout;
 
   public OutboxRelay(
       Pool pool,
       @GrpcClient("notify") MutinyNotifyGrpc.MutinyNotifyStub notify,
       ServiceTokens tokens,
       MeterRegistry meters,
-      @ConfigProperty(name = "payments.outbox.relay-enabled", defaultValue = "true") boolean enabled,
-      @ConfigProperty(name = "payments.outbox.batch", defaultValue = "100") int batch) {
-    this.pool = pool;
+      PaymentsConfig config) {
+    PaymentsConfig.Outbox outbox = config.outbox();
     this.notify = notify;
     this.tokens = tokens;
-    this.enabled = enabled;
-    this.batch = batch;
-    this.published = Counter.builder("farthing.payments.outbox.published").register(meters);
-    this.failures = Counter.builder("farthing.payments.outbox.failures").register(meters);
-    Gauge.builder("farthing.payments.outbox.pending", pending, AtomicLong::get)
-        .description("Events not yet accepted by notify-svc (as of the last relay pass)")
-        .register(meters);
+    this.publishTimeout = outbox.publishTimeout();
+    this.relay =
+        new io.farthing.common.outbox.OutboxRelay(
+            pool,
+            new io.farthing.common.outbox.OutboxRelay.Settings(
+                "outbox", "farthing.payments.outbox", LOCK_CLASS, outbox.shards(), outbox.batch(), outbox.concurrency(),
+                outbox.publishTimeout(), outbox.passBudget(), outbox.maxBackoff(), Duration.ofMillis(200)),
+            this::publish,
+            meters,
+            outbox.relayEnabled());
   }
 
   @Scheduled(every = "${payments.outbox.interval:1s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, delayed = "2s")
-  Uni<Void> relay() {
-    if (!enabled) {
-      return Uni.createFrom().voidItem();
-    }
-    return drainOnce()
-        .chain(() -> pool.query("select count(*) from outbox where published_at is null").execute())
-        .invoke(rows -> pending.set(rows.iterator().next().getLong(0)))
-        .replaceWithVoid()
-        .onFailure()
-        .recoverWithItem(
-            e -> {
-              LOG.debugf("Outbox relay pass failed: %s", e.getClass().getSimpleName());
-              return null;
-            });
+  Uni<Void> poll() {
+    return relay.poll();
   }
 
-  /** One batch: taken under lock, published, marked; returns how many notify-svc accepted. */
+  /** Asks for a pass soon (after a commit that appended events). */
+  public void wake() {
+    relay.wake();
+  }
+
+  /** One pass: returns how many events notify-svc accepted. */
   public Uni<Integer> drainOnce() {
-    return pool.withTransaction(
-        tx ->
-            tx.preparedQuery(TAKE)
-                .execute(Tuple.of(batch))
-                .chain(
-                    rows -> {
-                      List<Row> events = new ArrayList<>();
-                      rows.forEach(events::add);
-                      if (events.isEmpty()) {
-                        return Uni.createFrom().item(0);
-                      }
-                      return tokens.authorize(notify).chain(authed -> publishAll(tx, events, authed));
-                    }));
+    return relay.drainOnce();
   }
 
-  private Uni<Integer> publishAll(SqlConnection tx, List<Row> events, MutinyNotifyGrpc.MutinyNotifyStub authed) {
-    List<UUID> done = new ArrayList<>();
-    return Multi.createFrom()
-        .iterable(events)
-        .onItem()
-        .transformToUniAndConcatenate(
-            row ->
-                authed
-                    .withDeadlineAfter(2, TimeUnit.SECONDS)
-                    .publish(PublishRequest.newBuilder().setEvent(event(row)).build())
-                    .invoke(() -> done.add(row.getUUID("id")))
-                    .replaceWithVoid()
-                    .onFailure()
-                    .recoverWithUni(
-                        e -> {
-                          failures.increment();
-                          String error = e.getClass().getSimpleName() + ": " + String.valueOf(e.getMessage());
-                          return tx.preparedQuery(FAILED)
-                              .execute(Tuple.of(row.getUUID("id"), error.substring(0, Math.min(500, error.length()))))
-                              .replaceWithVoid();
-                        }))
-        .collect()
-        .asList()
+  private Uni<Void> publish(OutboxRecord event) {
+    return tokens
+        .authorize(notify)
         .chain(
-            ignored ->
-                done.isEmpty()
-                    ? Uni.createFrom().item(0)
-                    : tx.preparedQuery(PUBLISHED)
-                        .execute(Tuple.of(done.toArray(UUID[]::new)))
-                        .invoke(() -> published.increment(done.size()))
-                        .replaceWith(done.size()));
+            authed ->
+                authed
+                    .withDeadlineAfter(publishTimeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .publish(PublishRequest.newBuilder().setEvent(event(event)).build()))
+        .onFailure(OutboxRelay::unauthenticated)
+        .invoke(tokens::invalidate)
+        .replaceWithVoid();
   }
 
-  static Event event(Row row) {
-    OffsetDateTime at = row.getOffsetDateTime("occurred_at");
+  private static boolean unauthenticated(Throwable e) {
+    return e instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.UNAUTHENTICATED;
+  }
+
+  static Event event(OutboxRecord r) {
     Event.Builder event =
         Event.newBuilder()
-            .setEventId(row.getUUID("id").toString())
-            .setType(row.getString("type"))
-            .setOrderingKey(row.getString("ordering_key"))
-            .setSequence(row.getLong("sequence"))
-            .setOccurredAt(Timestamp.newBuilder().setSeconds(at.toEpochSecond()).setNanos(at.getNano()))
-            .setData(struct((JsonObject) row.getValue("data")));
-    UUID user = row.getUUID("user_id");
-    if (user != null) {
-      event.setUserId(user.toString());
+            .setEventId(r.id().toString())
+            .setType(r.type())
+            .setOrderingKey(r.orderingKey())
+            .setSequence(r.sequence())
+            .setOccurredAt(Timestamp.newBuilder().setSeconds(r.occurredAt().getEpochSecond()).setNanos(r.occurredAt().getNano()))
+            .setDataJson(r.dataJson());
+    if (r.userId() != null) {
+      event.setUserId(r.userId().toString());
     }
-    String partner = row.getString("partner_client_id");
-    if (partner != null) {
-      event.setPartnerClientId(partner);
+    if (r.partnerClientId() != null) {
+      event.setPartnerClientId(r.partnerClientId());
     }
     return event.build();
-  }
-
-  private static Struct struct(JsonObject data) {
-    Struct.Builder struct = Struct.newBuilder();
-    try {
-      JsonFormat.parser().merge(data.encode(), struct);
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      throw new IllegalStateException("an outbox event's data is not a JSON object", e);
-    }
-    return struct.build();
   }
 }

@@ -17,6 +17,8 @@ import java.util.Map;
 @Path("/test/oauth2/token")
 public class TestTokenEndpoint {
   public static final String SECRET = "test-secret-for-payments-svc-0123456789";
+  /** How long the endpoint takes to answer (0: at once), for callers that give up meanwhile. */
+  public static final java.util.concurrent.atomic.AtomicLong DELAY_MS = new java.util.concurrent.atomic.AtomicLong();
 
   @POST
   @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
@@ -27,6 +29,14 @@ public class TestTokenEndpoint {
       @FormParam("client_secret") String secret) {
     if (!"client_credentials".equals(grant) || !SECRET.equals(secret)) {
       return Response.status(401).entity(Map.of("error", "invalid_client")).build();
+    }
+    long delay = DELAY_MS.get();
+    if (delay > 0) {
+      try {
+        Thread.sleep(delay); // a blocking endpoint: a worker thread waits, as a slow auth-svc would
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     String token = TestTokens.client(clientId, "auth:internal", "risk:score", "risk:report", "notify:publish");
     return Response.ok(Map.of("access_token", token, "token_type", "Bearer", "expires_in", 300)).build();
