@@ -5,6 +5,7 @@ import io.farthing.auth.user.PersonalData;
 import io.farthing.auth.user.User;
 import io.farthing.auth.user.UserRepository;
 import io.farthing.common.Ids;
+import io.farthing.common.events.EventNames;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -25,11 +26,11 @@ import java.util.UUID;
 @ApplicationScoped
 public class SecurityEvents {
   /** A sign-in key for a new device was added to the account. */
-  public static final String NEW_DEVICE = "security.new_device";
+  public static final String NEW_DEVICE = EventNames.SECURITY_NEW_DEVICE;
   /** The account was locked after too many failed attempts. */
-  public static final String LOCKED_OUT = "security.locked_out";
+  public static final String LOCKED_OUT = EventNames.SECURITY_LOCKED_OUT;
   /** A step-up challenge was answered wrongly. */
-  public static final String STEP_UP_FAILED = "security.step_up_failed";
+  public static final String STEP_UP_FAILED = EventNames.SECURITY_STEP_UP_FAILED;
 
   /**
    * One key per user: a user's security alerts are published in the order they happened. The

@@ -1,30 +1,19 @@
 package io.farthing.payments.outbox;
 
 import io.farthing.common.Ids;
+import io.farthing.common.events.EventNames;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
 
 /**
  * An event for notify-svc (farthing.notify.v1.Event), written in the transaction of the change it
  * describes. {@code orderingKey} + {@code sequence} let notify-svc deliver one resource's events in
- * order (a charge's succeeded before its refunded).
+ * order (a charge's succeeded before its refunded). Its type is one of the shared {@link
+ * EventNames} (reachable here as {@code OutboxEvent.CHARGE_SUCCEEDED} and so on).
  */
 public record OutboxEvent(
-    UUID id, String type, UUID userId, String partnerClientId, String orderingKey, long sequence, JsonObject data) {
-
-  public static final String CHARGE_REQUIRES_ACTION = "charge.requires_action";
-  public static final String CHARGE_AUTHORIZED = "charge.authorized";
-  public static final String CHARGE_SUCCEEDED = "charge.succeeded";
-  public static final String CHARGE_FAILED = "charge.failed";
-  public static final String CHARGE_VOIDED = "charge.voided";
-  public static final String CHARGE_EXPIRED = "charge.expired";
-  public static final String CHARGE_REFUNDED = "charge.refunded";
-  public static final String TOPUP_SUCCEEDED = "topup.succeeded";
-  public static final String TOPUP_FAILED = "topup.failed";
-  public static final String TRANSFER_SENT = "transfer.sent";
-  public static final String TRANSFER_RECEIVED = "transfer.received";
-  public static final String LIMIT_REACHED = "limit.reached";
-  public static final String LIMIT_CHANGED = "limit.changed";
+    UUID id, String type, UUID userId, String partnerClientId, String orderingKey, long sequence, JsonObject data)
+    implements EventNames {
 
   public static OutboxEvent of(
       String type, UUID userId, String partnerClientId, String orderingKey, long sequence, JsonObject data) {

@@ -1,0 +1,28 @@
+package io.farthing.common.events;
+
+/**
+ * The names of the events the services publish to notify-svc ({@code farthing.notify.v1.Event.type}):
+ * one vocabulary for the publishers (payments-svc's and auth-svc's outboxes) and notify-svc, which
+ * refuses any other name. Add a name here, never rename one (partners subscribe to them).
+ */
+public interface EventNames {
+  String CHARGE_REQUIRES_ACTION = "charge.requires_action";
+  String CHARGE_AUTHORIZED = "charge.authorized";
+  String CHARGE_SUCCEEDED = "charge.succeeded";
+  String CHARGE_FAILED = "charge.failed";
+  String CHARGE_VOIDED = "charge.voided";
+  String CHARGE_EXPIRED = "charge.expired";
+  String CHARGE_REFUNDED = "charge.refunded";
+  String TOPUP_SUCCEEDED = "topup.succeeded";
+  String TOPUP_FAILED = "topup.failed";
+  String TRANSFER_SENT = "transfer.sent";
+  String TRANSFER_RECEIVED = "transfer.received";
+  String LIMIT_REACHED = "limit.reached";
+  String LIMIT_CHANGED = "limit.changed";
+  /** A sign-in from a device the user had not used before. */
+  String SECURITY_NEW_DEVICE = "security.new_device";
+  /** The account was locked after too many failed attempts. */
+  String SECURITY_LOCKED_OUT = "security.locked_out";
+  /** A step-up challenge was answered wrongly. */
+  String SECURITY_STEP_UP_FAILED = "security.step_up_failed";
+}
