@@ -99,18 +99,6 @@ public final class PublishTarget implements Target {
 
   @Override
   public void close() {
-    for (ManagedChannel channel : channels) {
-      channel.shutdown();
-    }
-    for (ManagedChannel channel : channels) {
-      try {
-        if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
-          channel.shutdownNow();
-        }
-      } catch (InterruptedException e) {
-        channel.shutdownNow();
-        Thread.currentThread().interrupt();
-      }
-    }
+    io.farthing.bench.load.Channels.shutdown(channels);
   }
 }

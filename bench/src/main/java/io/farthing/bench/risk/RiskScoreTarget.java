@@ -74,19 +74,7 @@ public final class RiskScoreTarget implements Target {
 
   @Override
   public void close() {
-    for (ManagedChannel channel : channels) {
-      channel.shutdown();
-    }
-    for (ManagedChannel channel : channels) {
-      try {
-        if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
-          channel.shutdownNow();
-        }
-      } catch (InterruptedException e) {
-        channel.shutdownNow();
-        Thread.currentThread().interrupt();
-      }
-    }
+    io.farthing.bench.load.Channels.shutdown(channels);
   }
 
   /** Maps one answer (or failure) to the run's outcome vocabulary. */
