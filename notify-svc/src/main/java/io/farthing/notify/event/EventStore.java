@@ -25,6 +25,9 @@ public class EventStore {
       "insert into events (event_id, type, user_id, partner_client_id, ordering_key, sequence, occurred_at, data,"
           + " publisher) values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict (event_id) do nothing";
 
+  /** The publisher recorded for the events notify-svc raises itself. */
+  public static final String OWN_PUBLISHER = "notify-svc";
+
   private final Pool pool;
   private final List<EventSink> sinks;
   private final Counter accepted;
@@ -46,10 +49,24 @@ public class EventStore {
               if (duplicate) {
                 duplicates.increment();
               } else {
-                accepted.increment();
-                sinks.forEach(sink -> sink.committed(event));
+                committed(event);
               }
             });
+  }
+
+  /**
+   * Stores an event notify-svc raises itself (e.g. a webhook endpoint disabled) with every sink's
+   * fan-out, in the caller's transaction; the caller calls {@link #committed} once it committed.
+   */
+  public Uni<Void> storeWithin(SqlConnection tx, StoredEvent event) {
+    validate(event);
+    return store(tx, event, OWN_PUBLISHER).replaceWithVoid();
+  }
+
+  /** After the transaction that stored {@code event} committed: the sinks' wake-ups. */
+  public void committed(StoredEvent event) {
+    accepted.increment();
+    sinks.forEach(sink -> sink.committed(event));
   }
 
   private Uni<Boolean> store(SqlConnection tx, StoredEvent event, String publisher) {

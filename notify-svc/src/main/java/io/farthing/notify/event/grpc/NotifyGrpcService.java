@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.farthing.common.ApiException;
 import io.farthing.common.Ids;
+import io.farthing.common.grpc.GrpcCallers;
 import io.farthing.notify.alert.AlertMessages;
 import io.farthing.notify.alert.AlertStreams;
 import io.farthing.notify.event.EventStore;
@@ -43,12 +44,7 @@ public class NotifyGrpcService implements Notify {
   @Override
   @RolesAllowed(SCOPE_PUBLISH)
   public Uni<PublishResponse> publish(PublishRequest request) {
-    return identity
-        .getDeferredIdentity()
-        .chain(
-            caller ->
-                Uni.createFrom()
-                    .deferred(() -> events.publish(stored(request), caller.getPrincipal().getName())))
+    return GrpcCallers.asCaller(identity, publisher -> events.publish(stored(request), publisher))
         .map(duplicate -> PublishResponse.newBuilder().setDuplicate(duplicate).build());
   }
 

@@ -1,9 +1,9 @@
 package io.farthing.notify.webhook.delivery;
 
 import io.farthing.common.Ids;
+import io.farthing.notify.event.EventStore;
 import io.farthing.notify.event.EventTypes;
 import io.farthing.notify.event.StoredEvent;
-import io.farthing.notify.webhook.WebhookFanOut;
 import io.farthing.notify.webhook.WebhooksConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,7 +19,6 @@ import jakarta.enterprise.inject.Instance;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Arrays;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -27,8 +26,9 @@ import org.jboss.logging.Logger;
  * Watches each endpoint's failure streak. An endpoint whose attempts have all failed for
  * disable.after-failures attempts in a row AND for at least disable.after is disabled: its
  * pending deliveries are parked (replayable), the reason is recorded on it, a
- * {@code webhook.endpoint_disabled} event is stored (and sent to the partner's other endpoints
- * that subscribe to it) in the same transaction, and after commit its contact is emailed.
+ * {@code webhook.endpoint_disabled} event is stored through the {@link EventStore} like any
+ * published event (so every sink sees it: the partner's other endpoints that subscribe to it) in
+ * the same transaction, and after commit its contact is emailed.
  */
 @ApplicationScoped
 public class EndpointHealth {
@@ -38,13 +38,14 @@ public class EndpointHealth {
   public record Disabled(UUID endpointId, String partner, String url, String contactEmail, String reason, StoredEvent event) {}
 
   private final WebhooksConfig config;
-  private final Instance<WebhookFanOut> fanOut;
+  /** Lazily: the event store's sinks include the webhook fan-out, whose dispatcher uses this. */
+  private final Instance<EventStore> events;
   private final ReactiveMailer mailer;
   private final Counter disabledCounter;
 
-  public EndpointHealth(WebhooksConfig config, Instance<WebhookFanOut> fanOut, ReactiveMailer mailer, MeterRegistry meters) {
+  public EndpointHealth(WebhooksConfig config, Instance<EventStore> events, ReactiveMailer mailer, MeterRegistry meters) {
     this.config = config;
-    this.fanOut = fanOut;
+    this.events = events;
     this.mailer = mailer;
     this.disabledCounter =
         Counter.builder("farthing.notify.webhooks.endpoints.disabled")
@@ -113,8 +114,7 @@ public class EndpointHealth {
               Disabled disabled =
                   new Disabled(endpointId, event.partnerClientId(), r.getString("url"), r.getString("contact_email"), reason, event);
               return parkPending(tx, endpointId)
-                  .chain(() -> storeEvent(tx, event))
-                  .chain(() -> fanOut.get().accept(tx, event))
+                  .chain(() -> events.get().storeWithin(tx, event))
                   .replaceWith(disabled);
             });
   }
@@ -127,23 +127,11 @@ public class EndpointHealth {
         .replaceWithVoid();
   }
 
-  private Uni<Void> storeEvent(SqlConnection tx, StoredEvent e) {
-    return tx.preparedQuery(
-            "insert into events (event_id, type, user_id, partner_client_id, ordering_key, sequence, occurred_at, data,"
-                + " publisher) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-        .execute(
-            Tuple.from(
-                Arrays.asList(
-                    e.eventId(), e.type(), null, e.partnerClientId(), e.orderingKey(), e.sequence(),
-                    e.occurredAt().atOffset(ZoneOffset.UTC), e.data(), "notify-svc")))
-        .replaceWithVoid();
-  }
-
   /** After the disabling committed: metrics, log, the partner's other endpoints, the email. */
   void disabledCommitted(Disabled d) {
     disabledCounter.increment();
     LOG.warnf("Webhook endpoint %s of partner %s disabled after failing persistently", d.endpointId(), d.partner());
-    fanOut.get().committed(d.event());
+    events.get().committed(d.event());
     if (d.contactEmail() == null) {
       return;
     }

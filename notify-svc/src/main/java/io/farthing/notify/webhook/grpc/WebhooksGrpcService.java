@@ -31,6 +31,7 @@ import io.farthing.proto.notify.v1.WebhookDeliveryMode;
 import io.farthing.proto.notify.v1.WebhookDeliveryStatus;
 import io.farthing.proto.notify.v1.WebhookEndpoint;
 import io.farthing.proto.notify.v1.Webhooks;
+import io.farthing.common.grpc.GrpcCallers;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.smallrye.mutiny.Uni;
@@ -329,11 +330,9 @@ public class WebhooksGrpcService implements Webhooks {
     return Timestamp.newBuilder().setSeconds(t.getEpochSecond()).setNanos(t.getNano()).build();
   }
 
-  /** Runs {@code call} as the verified partner; a synchronous throw fails the Uni (mapped once). */
+  /** Runs {@code call} as the verified partner. */
   private <T> Uni<T> asPartner(Function<String, Uni<T>> call) {
-    return identity
-        .getDeferredIdentity()
-        .chain(caller -> Uni.createFrom().<T>deferred(() -> call.apply(caller.getPrincipal().getName())));
+    return GrpcCallers.asCaller(identity, call);
   }
 
 }

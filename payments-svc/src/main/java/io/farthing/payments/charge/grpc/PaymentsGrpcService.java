@@ -21,6 +21,7 @@ import io.farthing.proto.payments.v1.Refund;
 import io.farthing.proto.payments.v1.RefundChargeRequest;
 import io.farthing.proto.payments.v1.VoidChargeRequest;
 import io.farthing.proto.type.v1.Money;
+import io.farthing.common.grpc.GrpcCallers;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.smallrye.mutiny.Uni;
@@ -30,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * farthing.payments.v1.Payments: scope per RPC, request validation and mapping, one service call.
@@ -220,12 +220,6 @@ public class PaymentsGrpcService implements Payments {
 
   /** Runs {@code call} as the verified partner; a synchronous throw fails the Uni (mapped once). */
   private <T> Uni<T> asPartner(Function<String, Uni<T>> call) {
-    return identity
-        .getDeferredIdentity()
-        .chain(caller -> guarded(() -> call.apply(caller.getPrincipal().getName())));
-  }
-
-  private static <T> Uni<T> guarded(Supplier<Uni<? extends T>> call) {
-    return Uni.createFrom().<T>deferred(call);
+    return GrpcCallers.asCaller(identity, call);
   }
 }

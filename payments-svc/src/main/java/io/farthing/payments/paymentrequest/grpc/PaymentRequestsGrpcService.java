@@ -10,6 +10,7 @@ import io.farthing.proto.payments.v1.CreatePaymentRequestRequest;
 import io.farthing.proto.payments.v1.GetPaymentRequestRequest;
 import io.farthing.proto.payments.v1.PaymentRequestUsage;
 import io.farthing.proto.payments.v1.PaymentRequests;
+import io.farthing.common.grpc.GrpcCallers;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.smallrye.mutiny.Uni;
@@ -76,10 +77,8 @@ public class PaymentRequestsGrpcService implements PaymentRequests {
     };
   }
 
-  /** Runs {@code call} as the verified partner; a synchronous throw fails the Uni (mapped once). */
+  /** Runs {@code call} as the verified partner. */
   private <T> Uni<T> asPartner(Function<String, Uni<T>> call) {
-    return identity
-        .getDeferredIdentity()
-        .chain(caller -> Uni.createFrom().<T>deferred(() -> call.apply(caller.getPrincipal().getName())));
+    return GrpcCallers.asCaller(identity, call);
   }
 }
