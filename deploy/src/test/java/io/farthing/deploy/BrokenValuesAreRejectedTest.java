@@ -1,0 +1,86 @@
+package io.farthing.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Values a person could plausibly write by mistake make `helm template` fail, with a message
+ * (from values.schema.json or a template's `fail`) that names the offending key, instead of
+ * rendering something that breaks in the cluster.
+ */
+class BrokenValuesAreRejectedTest {
+
+    static Stream<Arguments> brokenValues() {
+        return Stream.of(
+                Arguments.of("a negative replica count", """
+                        auth: {replicaCount: -1}
+                        """, List.of("replicaCount")),
+                Arguments.of("maxReplicas below minReplicas", """
+                        payments:
+                          autoscaling: {minReplicas: 5, maxReplicas: 2}
+                        """, List.of("maxReplicas")),
+                Arguments.of("an unknown image flavor", """
+                        image: {flavor: graalvm}
+                        """, List.of("flavor")),
+                Arguments.of("a database password in plain text instead of a Secret", """
+                        secrets:
+                          database:
+                            auth: {password: hunter2}
+                        """, List.of("password")),
+                Arguments.of("a whole secret given as a string", """
+                        secrets:
+                          notify: "webhook-signing-key-in-clear"
+                        """, List.of("notify")),
+                Arguments.of("a Secret reference without its keys", """
+                        secrets:
+                          auth:
+                            existingSecret: farthing-auth
+                            keys: null
+                        """, List.of("keys")),
+                Arguments.of("a misspelled top-level key", """
+                        netwrokPolicy: {enabled: false}
+                        """, List.of("netwrokPolicy")),
+                Arguments.of("a misspelled service key", """
+                        risk: {replicas: 3}
+                        """, List.of("replicas")),
+                Arguments.of("a rollout allowed to take pods away", """
+                        pod:
+                          rollingUpdate: {maxUnavailable: 1}
+                        """, List.of("maxUnavailable")),
+                Arguments.of("a writable root filesystem", """
+                        pod:
+                          containerSecurityContext: {readOnlyRootFilesystem: false}
+                        """, List.of("readOnlyRootFilesystem")),
+                Arguments.of("resources without a memory limit", """
+                        notify:
+                          resources:
+                            limits: null
+                        """, List.of("limits")),
+                Arguments.of("a port that is not a number", """
+                        postgresql: {port: "five-four-three-two"}
+                        """, List.of("port")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("brokenValues")
+    void helmTemplateRefusesValuesThatWouldBreakTheRelease(String mistake, String values, List<String> expected,
+            @TempDir Path dir) throws Exception {
+        Path file = dir.resolve("broken.yaml");
+        Files.writeString(file, values);
+        RuntimeException refused = assertThrows(RuntimeException.class,
+                () -> Chart.template("farthing", "farthing", List.of(file)), "helm template accepted " + mistake);
+        String message = String.valueOf(refused.getMessage());
+        for (String fragment : expected) {
+            assertTrue(message.contains(fragment), mistake + ": the message should name '" + fragment + "': " + message);
+        }
+    }
+}
