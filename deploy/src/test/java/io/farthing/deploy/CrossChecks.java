@@ -104,6 +104,107 @@ final class CrossChecks {
     }
 
     /**
+     * NetworkPolicies agree with each other: every call a policy lets a pod make to pods of this
+     * release (egress to a podSelector, on a port) is admitted by the policies isolating the
+     * destination (an ingress rule from the caller's pods on that port). Otherwise the caller's
+     * side says yes and the callee's side silently drops the connection.
+     */
+    static List<String> networkPoliciesAdmitEveryAllowedCall(Rendering r) {
+        List<String> problems = new ArrayList<>();
+        List<Workload> deployments = r.workloads().stream().filter(w -> w.owner().kind().equals("Deployment")).toList();
+        for (Obj policy : r.ofKind("NetworkPolicy")) {
+            JsonNode selector = policy.node().path("spec").path("podSelector");
+            List<Workload> callers = deployments.stream().filter(d -> Selectors.labelSelectorMatches(selector, d.podLabels())).toList();
+            for (JsonNode rule : policy.node().path("spec").path("egress")) {
+                for (JsonNode peer : rule.path("to")) {
+                    if (!peer.has("podSelector") || peer.has("namespaceSelector")) {
+                        continue;
+                    }
+                    for (Workload callee : deployments) {
+                        if (!Selectors.labelSelectorMatches(peer.path("podSelector"), callee.podLabels())) {
+                            continue;
+                        }
+                        for (Workload caller : callers) {
+                            for (JsonNode port : ports(rule, callee)) {
+                                if (!admits(r, callee, caller, port)) {
+                                    problems.add(policy.id() + " lets " + caller.id() + " call " + callee.id() + " on port "
+                                            + port + ", but no NetworkPolicy of " + callee.id() + " admits that call");
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return problems;
+    }
+
+    /** The ports an egress rule opens towards {@code callee}: its own list, or the callee's ports. */
+    private static List<JsonNode> ports(JsonNode rule, Workload callee) {
+        List<JsonNode> ports = new ArrayList<>();
+        rule.path("ports").forEach(p -> ports.add(p.path("port")));
+        if (ports.isEmpty()) {
+            callee.containers().forEach(c -> c.path("ports").forEach(p -> ports.add(p.path("containerPort"))));
+        }
+        return ports;
+    }
+
+    private static boolean admits(Rendering r, Workload callee, Workload caller, JsonNode port) {
+        List<Obj> isolating = r.ofKind("NetworkPolicy").stream()
+                .filter(p -> Selectors.labelSelectorMatches(p.node().path("spec").path("podSelector"), callee.podLabels()))
+                .filter(p -> isolatesIngress(p.node().path("spec")))
+                .toList();
+        if (isolating.isEmpty()) {
+            return true;
+        }
+        Integer number = containerPortNumber(callee, port);
+        for (Obj policy : isolating) {
+            for (JsonNode rule : policy.node().path("spec").path("ingress")) {
+                boolean fromCaller = rule.path("from").isEmpty();
+                for (JsonNode peer : rule.path("from")) {
+                    fromCaller |= peer.has("podSelector") && !peer.has("namespaceSelector")
+                            && Selectors.labelSelectorMatches(peer.path("podSelector"), caller.podLabels());
+                }
+                boolean onPort = rule.path("ports").isEmpty();
+                for (JsonNode allowed : rule.path("ports")) {
+                    Integer allowedNumber = containerPortNumber(callee, allowed.path("port"));
+                    onPort |= allowedNumber != null && allowedNumber.equals(number);
+                }
+                if (fromCaller && onPort) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean isolatesIngress(JsonNode spec) {
+        if (!spec.has("policyTypes")) {
+            return true;
+        }
+        for (JsonNode type : spec.path("policyTypes")) {
+            if (type.asText().equals("Ingress")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Integer containerPortNumber(Workload workload, JsonNode port) {
+        if (port.isInt()) {
+            return port.asInt();
+        }
+        for (JsonNode container : workload.containers()) {
+            for (JsonNode declared : container.path("ports")) {
+                if (declared.path("name").asText().equals(port.asText())) {
+                    return declared.path("containerPort").asInt();
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
      * Every port referred to exists where it is looked up: a Service's targetPort on the containers
      * of the pods it selects; a probe's port on its own container; a NetworkPolicy ingress port on
      * the pods the policy selects (egress: on the destination pods, when they are in this rendering);

@@ -67,6 +67,14 @@ class CrossObjectChecksCatchBrokenRenderingsTest {
     }
 
     @Test
+    void aCallerAllowedOutButNotAdmittedInIsCaught() {
+        assertCaught(CrossChecks::networkPoliciesAdmitEveryAllowedCall, objects -> {
+            ObjectNode peer = (ObjectNode) spec(find(objects, "NetworkPolicy", "farthing-risk")).path("ingress").get(0).path("from").get(0);
+            ((ObjectNode) peer.path("podSelector").path("matchLabels")).put(Rendering.COMPONENT_LABEL, "notify");
+        }, "NetworkPolicy farthing-payments lets Deployment farthing-payments call Deployment farthing-risk on port 8103");
+    }
+
+    @Test
     void aServiceTargetingAContainerPortThatWasRemovedIsCaught() {
         assertCaught(CrossChecks::referencedPortsExist, objects ->
                 ((ObjectNode) container(find(objects, "Deployment", AUTH)).path("ports").get(0)).put("name", "web"),

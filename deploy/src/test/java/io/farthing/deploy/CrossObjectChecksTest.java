@@ -29,6 +29,12 @@ class CrossObjectChecksTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("variants")
+    void everyCallOneNetworkPolicyAllowsOutTheCalleesPolicyAllowsIn(Variant variant) {
+        assertEquals(List.of(), CrossChecks.networkPoliciesAdmitEveryAllowedCall(variant.rendering()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("variants")
     void everyReferencedPortExistsOnItsTarget(Variant variant) {
         assertEquals(List.of(), CrossChecks.referencedPortsExist(variant.rendering()));
     }
