@@ -23,51 +23,51 @@ class BrokenValuesAreRejectedTest {
         return Stream.of(
                 Arguments.of("a negative replica count", """
                         auth: {replicaCount: -1}
-                        """, List.of("replicaCount")),
+                        """, List.of("/auth/replicaCount", "minimum")),
                 Arguments.of("maxReplicas below minReplicas", """
                         payments:
                           autoscaling: {minReplicas: 5, maxReplicas: 2}
-                        """, List.of("maxReplicas")),
+                        """, List.of("maxReplicas (2) is below minReplicas (5)")),
                 Arguments.of("an unknown image flavor", """
                         image: {flavor: graalvm}
-                        """, List.of("flavor")),
+                        """, List.of("/image/flavor", "must be one of")),
                 Arguments.of("a database password in plain text instead of a Secret", """
                         secrets:
                           database:
                             auth: {password: hunter2}
-                        """, List.of("password")),
+                        """, List.of("/secrets/database/auth", "'password' not allowed")),
                 Arguments.of("a whole secret given as a string", """
                         secrets:
                           notify: "webhook-signing-key-in-clear"
-                        """, List.of("notify")),
+                        """, List.of("/secrets/notify", "want object")),
                 Arguments.of("a Secret reference without its keys", """
                         secrets:
                           auth:
                             existingSecret: farthing-auth
                             keys: null
-                        """, List.of("keys")),
+                        """, List.of("/secrets/auth", "missing property 'keys'")),
                 Arguments.of("a misspelled top-level key", """
                         netwrokPolicy: {enabled: false}
-                        """, List.of("netwrokPolicy")),
+                        """, List.of("'netwrokPolicy' not allowed")),
                 Arguments.of("a misspelled service key", """
                         risk: {replicas: 3}
-                        """, List.of("replicas")),
+                        """, List.of("/risk", "'replicas' not allowed")),
                 Arguments.of("a rollout allowed to take pods away", """
                         pod:
                           rollingUpdate: {maxUnavailable: 1}
-                        """, List.of("maxUnavailable")),
+                        """, List.of("/pod/rollingUpdate/maxUnavailable")),
                 Arguments.of("a writable root filesystem", """
                         pod:
                           containerSecurityContext: {readOnlyRootFilesystem: false}
-                        """, List.of("readOnlyRootFilesystem")),
+                        """, List.of("/pod/containerSecurityContext/readOnlyRootFilesystem", "must be true")),
                 Arguments.of("resources without a memory limit", """
                         notify:
                           resources:
                             limits: null
-                        """, List.of("limits")),
+                        """, List.of("/notify/resources", "missing property 'limits'")),
                 Arguments.of("a port that is not a number", """
                         postgresql: {port: "five-four-three-two"}
-                        """, List.of("port")));
+                        """, List.of("/postgresql/port", "want integer")));
     }
 
     @ParameterizedTest(name = "{0}")
