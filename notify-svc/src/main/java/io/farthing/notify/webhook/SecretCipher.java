@@ -6,6 +6,7 @@ import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.NavigableSet;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
  * Seals and opens webhook signing secrets under the key ring {@code notify.webhooks.keys}. The
@@ -17,12 +18,21 @@ import java.util.UUID;
 @Startup
 @ApplicationScoped
 public class SecretCipher {
+  private static final Logger LOG = Logger.getLogger(SecretCipher.class);
+
   private final VersionedKeys keys;
 
   public SecretCipher(WebhooksConfig config) {
-    this.keys =
-        VersionedKeys.configured(
-            config.keys(), "notify.webhooks.keys", "FARTHING_WEBHOOK_KEYS", config.generateMissingKeys());
+    try {
+      this.keys =
+          VersionedKeys.configured(
+              config.keys(), "notify.webhooks.keys", "FARTHING_WEBHOOK_KEYS", config.generateMissingKeys());
+    } catch (IllegalStateException e) {
+      // The JSON log line of a failed start names only the exception class: say why here. The
+      // message names the setting and versions, never a key.
+      LOG.error(e.getMessage());
+      throw e;
+    }
   }
 
   /** A sealed secret and the key version that sealed it (stored in key_version). */

@@ -166,7 +166,7 @@ public class SecretKeys {
         if (!MessageDigest.isEqual(opened, plaintext)) {
           throw new SecretCipher.SecretUnavailable(id, "the sealed copy differs from the plaintext");
         }
-        updates.add(Tuple.of(id, r.getBuffer("secret_sealed"), r.getInteger("key_version"), keep));
+        updates.add(Tuple.of(id, bytea(r, "secret_sealed"), r.getInteger("key_version"), keep));
       } catch (SecretCipher.SecretUnavailable e) {
         failed[0]++;
         LOG.errorf("Webhook secret plaintext kept: %s", e.getMessage());
@@ -183,13 +183,19 @@ public class SecretKeys {
       try {
         byte[] secret = cipher.open(endpointId, id, r.getBuffer("secret_sealed").getBytes(), r.getInteger("key_version"));
         SecretCipher.Sealed sealed = cipher.seal(endpointId, id, secret);
-        updates.add(Tuple.of(id, Buffer.buffer(sealed.bytes()), sealed.keyVersion(), r.getBuffer("secret")));
+        updates.add(Tuple.of(id, Buffer.buffer(sealed.bytes()), sealed.keyVersion(), bytea(r, "secret")));
       } catch (SecretCipher.SecretUnavailable e) {
         failed[0]++;
         LOG.errorf("Webhook secret not rewrapped: %s", e.getMessage());
       }
     }
     return update(tx, updates);
+  }
+
+  /** A bytea column as a parameter again (the row's Mutiny buffer is not one), null kept. */
+  private static Buffer bytea(Row r, String column) {
+    var value = r.getBuffer(column);
+    return value == null ? null : value.getDelegate();
   }
 
   private static Uni<Integer> update(SqlConnection tx, List<Tuple> updates) {

@@ -52,6 +52,7 @@ class WebhookKeyRotationTest {
   NotifyGrpc.NotifyBlockingStub notify;
 
   @Inject Pool pool;
+  @Inject io.farthing.notify.webhook.SecretKeys secretKeys;
 
   @Test
   void aRowSealedUnderKeyOneStillSignsAfterKeyTwoIsAddedAndIsRewrappedToKeyTwo() {
@@ -97,6 +98,29 @@ class WebhookKeyRotationTest {
       await("the delivery under key 2", WAIT, () -> receiver.requests().size() == 2);
       assertTrue(verifier.verify(receiver.requests().get(1)));
     }
+  }
+
+  @Test
+  void rewrapLeavesAPlaintextCopyKeptForTheRolloutAsItWas() {
+    UUID endpoint = Ids.newId();
+    pool.preparedQuery("insert into webhook_endpoints (id, partner_client_id, url, mode) values ($1, $2, $3, 'PER_EVENT')")
+        .executeAndAwait(Tuple.of(endpoint, aPartner(), "http://127.0.0.1:9/hooks"));
+    byte[] secret = WebhookSignature.newSecret(32);
+    UUID secretId = Ids.newId();
+    byte[] underOne =
+        VersionedKeys.parse(TwoKeysProfile.ring(TwoKeysProfile.KEY_1), "test")
+            .seal(secret, "webhook_secrets:" + endpoint + ":" + secretId);
+    pool.preparedQuery(
+            "insert into webhook_secrets (id, endpoint_id, secret, secret_sealed, key_version) values ($1, $2, $3, $4, 1)")
+        .executeAndAwait(Tuple.of(secretId, endpoint, Buffer.buffer(secret), Buffer.buffer(underOne)));
+
+    secretKeys.rewrap().await().atMost(WAIT);
+
+    Row row =
+        pool.preparedQuery("select secret, key_version from webhook_secrets where id = $1")
+            .executeAndAwait(Tuple.of(secretId)).iterator().next();
+    assertEquals(2, row.getInteger("key_version"));
+    org.junit.jupiter.api.Assertions.assertArrayEquals(secret, row.getBuffer("secret").getBytes());
   }
 
   @Test
