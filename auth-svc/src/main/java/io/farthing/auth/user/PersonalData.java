@@ -1,6 +1,6 @@
 package io.farthing.auth.user;
 
-import io.farthing.auth.crypto.Aead;
+import io.farthing.common.crypto.Aead;
 import io.farthing.auth.crypto.KeyRing;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;

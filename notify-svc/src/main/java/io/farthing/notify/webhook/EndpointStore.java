@@ -15,7 +15,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
-/** The queries on webhook_endpoints and webhook_secrets. Every read is scoped to a partner. */
+/**
+ * The queries on webhook_endpoints and webhook_secrets. Every read is scoped to a partner.
+ * Signing secrets are written sealed ({@link SecretCipher}) and opened on the way out; the
+ * plaintext column is written too only while {@code secrets.keep-plaintext} (a rollout from a
+ * release without encryption), and read only for rows that release wrote and the background pass
+ * has not sealed yet.
+ */
 @ApplicationScoped
 public class EndpointStore {
   static final String COLUMNS =
@@ -23,6 +29,14 @@ public class EndpointStore {
           + " e.enabled, e.disabled_reason, e.disabled_at, e.created_at, e.updated_at,"
           + " (select max(s.expires_at) from webhook_secrets s where s.endpoint_id = e.id and s.expires_at > now())"
           + " as previous_secret_expires_at";
+
+  private final SecretCipher cipher;
+  private final boolean keepPlaintext;
+
+  public EndpointStore(SecretCipher cipher, WebhooksConfig config) {
+    this.cipher = cipher;
+    this.keepPlaintext = config.secrets().keepPlaintext();
+  }
 
   public Uni<Void> insert(SqlClient tx, UUID id, String partner, NewEndpoint e) {
     return tx.preparedQuery(
@@ -37,8 +51,15 @@ public class EndpointStore {
   }
 
   public Uni<Void> insertSecret(SqlClient tx, UUID endpointId, byte[] secret) {
-    return tx.preparedQuery("insert into webhook_secrets (id, endpoint_id, secret) values ($1, $2, $3)")
-        .execute(Tuple.of(io.farthing.common.Ids.newId(), endpointId, Buffer.buffer(secret)))
+    UUID secretId = io.farthing.common.Ids.newId();
+    SecretCipher.Sealed sealed = cipher.seal(endpointId, secretId, secret);
+    return tx.preparedQuery(
+            "insert into webhook_secrets (id, endpoint_id, secret_sealed, key_version, secret) values ($1, $2, $3, $4, $5)")
+        .execute(
+            Tuple.from(
+                Arrays.asList(
+                    secretId, endpointId, Buffer.buffer(sealed.bytes()), sealed.keyVersion(),
+                    keepPlaintext ? Buffer.buffer(secret) : null)))
         .replaceWithVoid();
   }
 
@@ -138,19 +159,36 @@ public class EndpointStore {
         .chain(() -> insertSecret(tx, endpointId, secret));
   }
 
-  /** The secrets that sign a delivery now, newest first. */
+  /**
+   * The secrets that sign a delivery now, newest first, opened. Fails with
+   * {@link SecretCipher.SecretUnavailable} if any of them does not open: a delivery is never
+   * signed with fewer secrets, or other bytes, than the partner was given.
+   */
   public Uni<List<byte[]>> activeSecrets(SqlClient client, UUID endpointId) {
     return client
         .preparedQuery(
-            "select secret from webhook_secrets where endpoint_id = $1 and (expires_at is null or expires_at > now())"
-                + " order by created_at desc, id desc")
+            "select id, secret, secret_sealed, key_version from webhook_secrets where endpoint_id = $1"
+                + " and (expires_at is null or expires_at > now()) order by created_at desc, id desc")
         .execute(Tuple.of(endpointId))
         .map(
             rows -> {
               List<byte[]> secrets = new ArrayList<>();
-              rows.forEach(r -> secrets.add(r.getBuffer("secret").getBytes()));
+              rows.forEach(r -> secrets.add(secret(endpointId, r)));
               return secrets;
             });
+  }
+
+  private byte[] secret(UUID endpointId, Row r) {
+    UUID id = r.getUUID("id");
+    var sealed = r.getBuffer("secret_sealed");
+    if (sealed != null) {
+      return cipher.open(endpointId, id, sealed.getBytes(), r.getInteger("key_version"));
+    }
+    var legacy = r.getBuffer("secret");
+    if (legacy == null) {
+      throw new SecretCipher.SecretUnavailable(id, "the row holds no secret");
+    }
+    return legacy.getBytes(); // written by a release without encryption; sealed by the next pass
   }
 
   private static Endpoint first(RowSet<Row> rows) {

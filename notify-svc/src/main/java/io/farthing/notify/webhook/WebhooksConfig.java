@@ -47,6 +47,19 @@ public interface WebhooksConfig {
   @WithDefault("P7D")
   Duration maxRotationOverlap();
 
+  /**
+   * The key-encryption keys that seal signing secrets at rest, {@code 1:<base64 32 bytes>,2:<...>}
+   * (env FARTHING_WEBHOOK_KEYS): the newest seals, every listed version opens. Unset: a start-up
+   * failure, unless generate-missing-keys (dev/test only).
+   */
+  Optional<String> keys();
+
+  /** Dev and test only: an unset key ring becomes one ephemeral key instead of a start-up failure. */
+  @WithDefault("false")
+  boolean generateMissingKeys();
+
+  Secrets secrets();
+
   Delivery delivery();
 
   Dispatch dispatch();
@@ -56,6 +69,24 @@ public interface WebhooksConfig {
   Digest digest();
 
   Mail mail();
+
+  interface Secrets {
+    /**
+     * Rollout from a release without encryption only: also keep (and write) the plaintext column
+     * so pods of that release keep signing. Unset it once they are gone; the background pass
+     * then erases every plaintext copy.
+     */
+    @WithDefault("false")
+    boolean keepPlaintext();
+
+    /** How often each replica seals rows that still hold plaintext (also once at start-up). */
+    @WithDefault("5m")
+    Duration sealInterval();
+
+    /** Rows sealed or rewrapped per transaction. */
+    @WithDefault("200")
+    int batchSize();
+  }
 
   interface Delivery {
     /** Whole-attempt bound: connect, send, the endpoint's answer. */

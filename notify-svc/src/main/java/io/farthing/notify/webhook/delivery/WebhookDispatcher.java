@@ -2,6 +2,7 @@ package io.farthing.notify.webhook.delivery;
 
 import io.farthing.notify.webhook.DeliveryMode;
 import io.farthing.notify.webhook.EndpointStore;
+import io.farthing.notify.webhook.SecretCipher;
 import io.farthing.notify.webhook.WebhookSignature;
 import io.farthing.notify.webhook.WebhooksConfig;
 import io.micrometer.core.instrument.Counter;
@@ -103,6 +104,7 @@ public class WebhookDispatcher {
   private final Counter parked;
   private final Timer attemptSucceeded;
   private final Timer attemptFailed;
+  private final Counter secretsUnavailable;
 
   public WebhookDispatcher(
       Pool pool, io.vertx.mutiny.core.Vertx vertx, EndpointStore endpoints, WebhookSender sender, EndpointHealth health,
@@ -122,6 +124,10 @@ public class WebhookDispatcher {
     this.parked = outcome(meters, "parked", "Deliveries parked in the dead-letter list");
     this.attemptSucceeded = latency(meters, "succeeded");
     this.attemptFailed = latency(meters, "failed");
+    this.secretsUnavailable =
+        Counter.builder("farthing.notify.webhooks.secrets.unavailable")
+            .description("Attempts not sent because a signing secret did not open (tampered, moved, key missing)")
+            .register(meters);
     Gauge.builder("farthing.notify.webhooks.in_flight", inFlight, AtomicInteger::get)
         .description("Deliveries being attempted by this replica now")
         .register(meters);
@@ -248,8 +254,23 @@ public class WebhookDispatcher {
                       body ->
                           endpoints
                               .activeSecrets(pool, claim.endpointId())
-                              .chain(secrets -> attempt(claim, endpoint.url(), secrets, body)));
+                              .chain(secrets -> attempt(claim, endpoint.url(), secrets, body))
+                              .onFailure(SecretCipher.SecretUnavailable.class)
+                              .recoverWithUni(failure -> notSigned(claim, (SecretCipher.SecretUnavailable) failure)));
             });
+  }
+
+  /**
+   * A signing secret that does not open (tampered, copied from another row, or sealed under a key
+   * this replica lacks) means nothing is sent: a signature the partner cannot verify helps no one.
+   * The attempt is logged as SECRET_UNAVAILABLE and retried with backoff like any failure (another
+   * replica may hold the key), then parked; it is not counted against the endpoint's health.
+   */
+  private Uni<Void> notSigned(Claim claim, SecretCipher.SecretUnavailable failure) {
+    secretsUnavailable.increment();
+    LOG.errorf(
+        "Webhook delivery %s of endpoint %s not sent: %s", claim.id(), claim.endpointId(), failure.getMessage());
+    return record(claim, Instant.now(), AttemptResult.failed(AttemptResult.SECRET_UNAVAILABLE, 0));
   }
 
   private Uni<Void> attempt(Claim claim, String url, List<byte[]> secrets, byte[] body) {
@@ -309,6 +330,9 @@ public class WebhookDispatcher {
                 wakeAfter(delayMs);
               }
               Row r = rows.iterator().next();
+              if (!result.countsAgainstEndpoint()) {
+                return insertAttempt(tx, claim, r, started, result);
+              }
               return insertAttempt(tx, claim, r, started, result)
                   .chain(() -> health.failed(tx, claim.endpointId(), started))
                   .invoke(d -> {

@@ -5,6 +5,7 @@ import io.farthing.common.Ids;
 import io.farthing.common.Page;
 import io.farthing.notify.webhook.Delivery;
 import io.farthing.notify.webhook.DeliveryLogService;
+import io.farthing.notify.webhook.SecretKeys;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -19,7 +20,10 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Operators' view of parked webhook deliveries across partners, and replays. Role admin. */
+/**
+ * Operators' view of parked webhook deliveries across partners, and replays; the signing secrets'
+ * key-encryption keys (status, rewrap after a new key). Role admin.
+ */
 @Path("/admin/webhooks")
 @Tag(name = "Admin: webhooks")
 @Produces(MediaType.APPLICATION_JSON)
@@ -28,11 +32,34 @@ public class AdminWebhooksResource {
   private static final int MAX_PARTNER_CHARS = 200;
 
   private final DeliveryLogService log;
+  private final SecretKeys secretKeys;
   private final JsonWebToken token;
 
-  public AdminWebhooksResource(DeliveryLogService log, JsonWebToken token) {
+  public AdminWebhooksResource(DeliveryLogService log, SecretKeys secretKeys, JsonWebToken token) {
     this.log = log;
+    this.secretKeys = secretKeys;
     this.token = token;
+  }
+
+  @GET
+  @Path("/secret-keys")
+  @Operation(summary = "Signing secrets per key-encryption key version, and rows still holding plaintext")
+  public Uni<SecretKeys.KeyStatus> secretKeys() {
+    return secretKeys.status();
+  }
+
+  @POST
+  @Path("/secret-keys/rewrap")
+  @Operation(summary = "Seal every signing secret under an older key again under the newest (run once every replica has it)")
+  public Uni<KeyPass> rewrap() {
+    return secretKeys.rewrap().chain(r -> secretKeys.status().map(s -> new KeyPass(r.changed(), r.failed(), s)));
+  }
+
+  @POST
+  @Path("/secret-keys/seal")
+  @Operation(summary = "Seal rows still holding plaintext now (the background pass does it every seal-interval)")
+  public Uni<KeyPass> seal() {
+    return secretKeys.sealPlaintextRows().chain(r -> secretKeys.status().map(s -> new KeyPass(r.changed(), r.failed(), s)));
   }
 
   @GET
@@ -84,6 +111,9 @@ public class AdminWebhooksResource {
       throw ApiException.invalid("cursor is not a cursor this API returned", "INVALID_CURSOR");
     }
   }
+
+  /** A pass over the secrets: rows changed, rows that did not open (see the log), the status after. */
+  public record KeyPass(int changed, int failed, SecretKeys.KeyStatus status) {}
 
   /** A delivery as operators see it (no bodies, no secrets). */
   public record DeliveryView(

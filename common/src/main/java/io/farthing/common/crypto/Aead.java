@@ -1,4 +1,4 @@
-package io.farthing.auth.crypto;
+package io.farthing.common.crypto;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
