@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.farthing.deploy.Rendering.Obj;
 import io.farthing.deploy.Rendering.Workload;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -382,6 +383,26 @@ final class CrossChecks {
               problems.add(where + " mounts key '" + item.path("key").asText() + "' of Secret '" + secret
                   + "', which .Values.secrets does not declare");
             }
+          }
+        }
+      }
+    }
+    return problems;
+  }
+
+  /**
+   * No container sets an env var twice: Kubernetes keeps the last one silently, so a value from
+   * `<service>.env` could quietly replace one the chart derives (or the other way round).
+   */
+  static List<String> envVarNamesAreUnique(Rendering r) {
+    List<String> problems = new ArrayList<>();
+    for (Workload workload : r.workloads()) {
+      for (JsonNode container : workload.allContainers()) {
+        Set<String> seen = new HashSet<>();
+        for (JsonNode env : container.path("env")) {
+          if (!seen.add(env.path("name").asText())) {
+            problems.add(workload.id() + " container " + container.path("name").asText() + " sets "
+                + env.path("name").asText() + " twice");
           }
         }
       }

@@ -118,6 +118,14 @@ class CrossObjectChecksCatchBrokenRenderingsTest {
   }
 
   @Test
+  void anEnvVarSetTwiceIsCaught() {
+    assertCaught(CrossChecks::envVarNamesAreUnique, objects ->
+        ((ArrayNode) container(find(objects, "Deployment", AUTH)).path("env")).addObject()
+            .put("name", "FARTHING_DB_HOST").put("value", "elsewhere"),
+        "sets FARTHING_DB_HOST twice");
+  }
+
+  @Test
   void aMissingServiceAccountIsCaught() {
     assertCaught(CrossChecks::serviceAccountsExist, objects ->
         podSpec(find(objects, "Deployment", AUTH)).put("serviceAccountName", "farthing-admin"),

@@ -49,6 +49,12 @@ class CrossObjectChecksTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("variants")
+  void noContainerSetsAnEnvVarTwice(Variant variant) {
+    assertEquals(List.of(), CrossChecks.envVarNamesAreUnique(variant.rendering()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("variants")
   void everyServiceAccountAPodUsesIsRendered(Variant variant) {
     assertEquals(List.of(), CrossChecks.serviceAccountsExist(variant.rendering()));
   }
