@@ -28,6 +28,12 @@ class PlainManifestsTest {
   }
 
   @Test
+  void renderingTwiceGivesTheSameFiles() {
+    // A chart that used now, randAlphaNum or a lookup would make k8s/ drift on every run.
+    assertEquals(PlainManifests.render(), PlainManifests.render());
+  }
+
+  @Test
   void driftIsReportedFileByFileWithTheFirstDifferingLine() {
     Map<String, String> rendered = PlainManifests.render();
     Map<String, String> edited = new TreeMap<>(rendered);
