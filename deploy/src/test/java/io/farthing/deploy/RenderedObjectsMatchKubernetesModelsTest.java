@@ -2,11 +2,16 @@ package io.farthing.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -49,5 +54,31 @@ class RenderedObjectsMatchKubernetesModelsTest {
       }
     }
     assertEquals(List.of(), problems, variant.name());
+  }
+
+  static Stream<Arguments> passThroughTypos() {
+    return Stream.of(
+        Arguments.of("valu", "risk:\n  env:\n    - {name: FARTHING_EXTRA, valu: \"1\"}\n"),
+        Arguments.of("nodeAfinity", "risk:\n  affinity:\n    nodeAfinity: {}\n"),
+        Arguments.of("ipBlok", "networkPolicy:\n  postgresql:\n    to:\n      - ipBlok: {cidr: 10.1.0.0/16}\n"));
+  }
+
+  /**
+   * values.schema.json leaves the Kubernetes structures it passes through open (extra env,
+   * affinity, NetworkPolicy peers): a typo there passes the schema and renders, and only the
+   * model validation catches it before a cluster would.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("passThroughTypos")
+  void typosInPassThroughKubernetesValuesAreCaughtByTheModels(String typo, String yaml, @TempDir Path dir)
+      throws Exception {
+    Path values = dir.resolve("typo.yaml");
+    Files.writeString(values, yaml);
+    Rendering rendering = Chart.render("farthing", "farthing", List.of(values));
+    List<String> problems = new ArrayList<>();
+    for (Rendering.Obj object : rendering.objects()) {
+      KubeModels.problem(object.node()).ifPresent(p -> problems.add(object.id() + ": " + p));
+    }
+    assertTrue(problems.stream().anyMatch(p -> p.contains("`" + typo + "`")), typo + " not caught: " + problems);
   }
 }
