@@ -13,10 +13,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
-* Values a person could plausibly write by mistake make `helm template` fail, with a message
-* (from values.schema.json or a template's `fail`) that names the offending key, instead of
-* rendering something that breaks in the cluster.
-*/
+ * Values a person could plausibly write by mistake make `helm template` fail, with a message
+ * (from values.schema.json or a template's `fail`) that names the offending key, instead of
+ * rendering something that breaks in the cluster.
+ */
 class BrokenValuesAreRejectedTest {
 
   static Stream<Arguments> brokenValues() {

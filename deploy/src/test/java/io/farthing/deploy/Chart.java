@@ -34,10 +34,10 @@ final class Chart {
   static final String HOOK_ANNOTATION = "farthing.test/helm-hook";
 
   /**
-  * Like {@link #render}, with the hooks (the `helm test` pod) too: helm-java's template prints
-  * only the release manifest, never hooks, so this renders a copy of the chart whose templates
-  * say {@value #HOOK_ANNOTATION} where they said helm.sh/hook, which makes hooks plain objects.
-  */
+   * Like {@link #render}, with the hooks (the `helm test` pod) too: helm-java's template prints
+   * only the release manifest, never hooks, so this renders a copy of the chart whose templates
+   * say {@value #HOOK_ANNOTATION} where they said helm.sh/hook, which makes hooks plain objects.
+   */
   static Rendering renderWithHooks(String release, String namespace, List<Path> valuesFiles) {
     Path workDir;
     try {
@@ -87,10 +87,10 @@ final class Chart {
   }
 
   /**
-  * `helm lint --strict -f <file>`: helm-java 0.0.21's lint takes no values files, so the chart is
-  * copied to {@code workDir} with values.yaml replaced by the defaults merged with the file, the
-  * same values Helm would lint (the schema still checks them).
-  */
+   * `helm lint --strict -f <file>`: helm-java 0.0.21's lint takes no values files, so the chart is
+   * copied to {@code workDir} with values.yaml replaced by the defaults merged with the file, the
+   * same values Helm would lint (the schema still checks them).
+   */
   static LintResult lint(Path valuesFile, Path workDir) {
     Path copy = workDir.resolve("farthing");
     copyTree(Repo.chart(), copy);

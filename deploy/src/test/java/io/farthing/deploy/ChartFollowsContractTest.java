@@ -18,10 +18,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
-* The chart renders what the contract promises the services and their clients: release-scoped
-* names, headless Services, pod labels, container name and port, probe paths, Stork settings, and
-* (with the default values) exactly the contract's env var names.
-*/
+ * The chart renders what the contract promises the services and their clients: release-scoped
+ * names, headless Services, pod labels, container name and port, probe paths, Stork settings, and
+ * (with the default values) exactly the contract's env var names.
+ */
 class ChartFollowsContractTest {
 
   static Stream<Variant> variants() {

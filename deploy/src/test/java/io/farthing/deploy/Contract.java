@@ -7,9 +7,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
-* The Helm chart contract the services, the chart and quarkus-kubernetes agree on (helper notes,
-* "THE HELM CHART CONTRACT"), written down once so every test checks the same thing.
-*/
+ * The Helm chart contract the services, the chart and quarkus-kubernetes agree on (helper notes,
+ * "THE HELM CHART CONTRACT"), written down once so every test checks the same thing.
+ */
 final class Contract {
 
   static final List<Service> SERVICES = List.of(

@@ -10,9 +10,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
-* Checks across the objects of one rendering, which no single object's schema can express. Each
-* returns the problems it found (empty: the rendering holds), phrased for the person fixing the chart.
-*/
+ * Checks across the objects of one rendering, which no single object's schema can express. Each
+ * returns the problems it found (empty: the rendering holds), phrased for the person fixing the chart.
+ */
 final class CrossChecks {
 
   private static final Set<String> ZERO = Set.of("0", "0%");
@@ -38,11 +38,11 @@ final class CrossChecks {
   }
 
   /**
-  * Selectors select what they are meant to: a Deployment's selector its own pods; a Service's and
-  * a PodDisruptionBudget's exactly one Deployment, the one of their own component; a
-  * NetworkPolicy's podSelector at least one Deployment; a NetworkPolicy peer that names pods of
-  * this namespace (podSelector without namespaceSelector) at least one workload.
-  */
+   * Selectors select what they are meant to: a Deployment's selector its own pods; a Service's and
+   * a PodDisruptionBudget's exactly one Deployment, the one of their own component; a
+   * NetworkPolicy's podSelector at least one Deployment; a NetworkPolicy peer that names pods of
+   * this namespace (podSelector without namespaceSelector) at least one workload.
+   */
   static List<String> selectorsMatchTheIntendedPods(Rendering r) {
     List<String> problems = new ArrayList<>();
     List<Workload> deployments = r.workloads().stream().filter(w -> w.owner().kind().equals("Deployment")).toList();
@@ -110,11 +110,11 @@ final class CrossChecks {
   }
 
   /**
-  * NetworkPolicies agree with each other: every call a policy lets a pod make to pods of this
-  * release (egress to a podSelector, on a port) is admitted by the policies isolating the
-  * destination (an ingress rule from the caller's pods on that port). Otherwise the caller's
-  * side says yes and the callee's side silently drops the connection.
-  */
+   * NetworkPolicies agree with each other: every call a policy lets a pod make to pods of this
+   * release (egress to a podSelector, on a port) is admitted by the policies isolating the
+   * destination (an ingress rule from the caller's pods on that port). Otherwise the caller's
+   * side says yes and the callee's side silently drops the connection.
+   */
   static List<String> networkPoliciesAdmitEveryAllowedCall(Rendering r) {
     List<String> problems = new ArrayList<>();
     List<Workload> deployments = r.workloads().stream().filter(w -> w.owner().kind().equals("Deployment")).toList();
@@ -211,11 +211,11 @@ final class CrossChecks {
   }
 
   /**
-  * Every port referred to exists where it is looked up: a Service's targetPort on the containers
-  * of the pods it selects; a probe's port on its own container; a NetworkPolicy ingress port on
-  * the pods the policy selects (egress: on the destination pods, when they are in this rendering);
-  * an Ingress backend's Service port on that Service. Numbers must be declared containerPorts too.
-  */
+   * Every port referred to exists where it is looked up: a Service's targetPort on the containers
+   * of the pods it selects; a probe's port on its own container; a NetworkPolicy ingress port on
+   * the pods the policy selects (egress: on the destination pods, when they are in this rendering);
+   * an Ingress backend's Service port on that Service. Numbers must be declared containerPorts too.
+   */
   static List<String> referencedPortsExist(Rendering r) {
     List<String> problems = new ArrayList<>();
     for (Obj service : r.ofKind("Service")) {
@@ -337,9 +337,9 @@ final class CrossChecks {
   }
 
   /**
-  * Every Secret a pod reads (secretKeyRef, envFrom secretRef, secret and projected volumes) is
-  * declared under .Values.secrets, and each key it reads is among that Secret's declared keys.
-  */
+   * Every Secret a pod reads (secretKeyRef, envFrom secretRef, secret and projected volumes) is
+   * declared under .Values.secrets, and each key it reads is among that Secret's declared keys.
+   */
   static List<String> secretReferencesAreDeclared(Rendering r, SecretDeclarations declared) {
     List<String> problems = new ArrayList<>();
     for (Workload workload : r.workloads()) {
@@ -425,10 +425,10 @@ final class CrossChecks {
   }
 
   /**
-  * Every container, init containers and helm test pods included: runAsNonRoot (container or
-  * pod), read-only root filesystem, no privilege escalation, ALL capabilities dropped, the
-  * RuntimeDefault seccomp profile (container or pod), and /tmp on an emptyDir.
-  */
+   * Every container, init containers and helm test pods included: runAsNonRoot (container or
+   * pod), read-only root filesystem, no privilege escalation, ALL capabilities dropped, the
+   * RuntimeDefault seccomp profile (container or pod), and /tmp on an emptyDir.
+   */
   static List<String> containersAreLockedDown(Rendering r) {
     List<String> problems = new ArrayList<>();
     for (Workload workload : r.workloads()) {
@@ -482,10 +482,10 @@ final class CrossChecks {
   }
 
   /**
-  * Every container has requests for CPU and memory and a memory limit; the containers of
-  * long-running workloads (Deployments, not test pods) also have startup, readiness and
-  * liveness probes.
-  */
+   * Every container has requests for CPU and memory and a memory limit; the containers of
+   * long-running workloads (Deployments, not test pods) also have startup, readiness and
+   * liveness probes.
+   */
   static List<String> containersHaveProbesAndResources(Rendering r) {
     List<String> problems = new ArrayList<>();
     for (Workload workload : r.workloads()) {
@@ -513,9 +513,9 @@ final class CrossChecks {
   }
 
   /**
-  * A Deployment that can run more than one pod (replicas, or its autoscaler's maxReplicas, above
-  * one) rolls out without dropping below the desired count: RollingUpdate with maxUnavailable 0.
-  */
+   * A Deployment that can run more than one pod (replicas, or its autoscaler's maxReplicas, above
+   * one) rolls out without dropping below the desired count: RollingUpdate with maxUnavailable 0.
+   */
   static List<String> rolloutsKeepFullCapacity(Rendering r) {
     List<String> problems = new ArrayList<>();
     for (Obj deployment : r.ofKind("Deployment")) {

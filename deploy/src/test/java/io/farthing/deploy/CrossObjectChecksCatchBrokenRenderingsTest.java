@@ -13,9 +13,9 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
-* Each cross-object check can fail: the default rendering, broken by hand in one place, must be
-* rejected by the check that guards that place, with a message that names what broke.
-*/
+ * Each cross-object check can fail: the default rendering, broken by hand in one place, must be
+ * rejected by the check that guards that place, with a message that names what broke.
+ */
 class CrossObjectChecksCatchBrokenRenderingsTest {
 
   private static final String AUTH = "farthing-auth";

@@ -28,11 +28,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
-* Validates a rendered object against client-java-api's model of its apiVersion and kind: the
-* generated {@code validateJsonElement} rejects unknown (misspelled) fields, missing required
-* fields and a list or map where the other is expected; reading it into the model class with the
-* client's Gson then rejects scalars of the wrong type (a word for an integer, a bad quantity).
-*/
+ * Validates a rendered object against client-java-api's model of its apiVersion and kind: the
+ * generated {@code validateJsonElement} rejects unknown (misspelled) fields, missing required
+ * fields and a list or map where the other is expected; reading it into the model class with the
+ * client's Gson then rejects scalars of the wrong type (a word for an integer, a bad quantity).
+ */
 final class KubeModels {
 
   /** The Prometheus Operator's kinds: no model in client-java, checked by {@link MonitoringChecks}. */
@@ -70,9 +70,9 @@ final class KubeModels {
   }
 
   /**
-  * Why the object is not a valid instance of its kind, or empty. An apiVersion and kind with no
-  * model here is a problem too: a new kind must be added, never silently skipped.
-  */
+   * Why the object is not a valid instance of its kind, or empty. An apiVersion and kind with no
+   * model here is a problem too: a new kind must be added, never silently skipped.
+   */
   static Optional<String> problem(JsonNode object) {
     Model model = MODELS.get(key(object));
     if (model == null) {

@@ -9,10 +9,10 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
-* The validator is worth trusting only if it fails: a misspelled field, a value of the wrong type,
-* a missing required field, a bad quantity and an unknown kind must each be rejected, while the
-* same object unbroken passes.
-*/
+ * The validator is worth trusting only if it fails: a misspelled field, a value of the wrong type,
+ * a missing required field, a bad quantity and an unknown kind must each be rejected, while the
+ * same object unbroken passes.
+ */
 class KubeModelsRejectBadObjectsTest {
 
   private static final String DEPLOYMENT = """

@@ -14,11 +14,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
-* The Prometheus Operator's ServiceMonitor and PrometheusRule have no client-java model, so their
-* shape is checked here: known fields only (a misspelling fails, as it does for core kinds), the
-* fields the operator needs, and for every alert a severity, a summary and a runbook_url whose
-* anchor is a heading of docs/deploy.md.
-*/
+ * The Prometheus Operator's ServiceMonitor and PrometheusRule have no client-java model, so their
+ * shape is checked here: known fields only (a misspelling fails, as it does for core kinds), the
+ * fields the operator needs, and for every alert a severity, a summary and a runbook_url whose
+ * anchor is a heading of docs/deploy.md.
+ */
 final class MonitoringChecks {
 
   private static final Set<String> TOP = Set.of("apiVersion", "kind", "metadata", "spec");

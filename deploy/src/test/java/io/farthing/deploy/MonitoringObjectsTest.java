@@ -16,10 +16,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
-* The Prometheus Operator objects (no client-java model): their shape, that the ServiceMonitor
-* scrapes a Service port that exists, and that every alert links to a runbook heading that exists
-* in docs/deploy.md. The production variant turns both on; the checks are shown to fail too.
-*/
+ * The Prometheus Operator objects (no client-java model): their shape, that the ServiceMonitor
+ * scrapes a Service port that exists, and that every alert links to a runbook heading that exists
+ * in docs/deploy.md. The production variant turns both on; the checks are shown to fail too.
+ */
 class MonitoringObjectsTest {
 
   private static final Variant PRODUCTION = Variant.named("production");

@@ -14,10 +14,10 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
-* k8s/: the chart rendered with its default values for release "farthing" in namespace "farthing",
-* one file per service (k8s/auth.yaml ...) plus k8s/farthing.yaml for release-wide objects, each
-* object as Helm printed it, in a fixed order. The chart is the one source; this is its output.
-*/
+ * k8s/: the chart rendered with its default values for release "farthing" in namespace "farthing",
+ * one file per service (k8s/auth.yaml ...) plus k8s/farthing.yaml for release-wide objects, each
+ * object as Helm printed it, in a fixed order. The chart is the one source; this is its output.
+ */
 final class PlainManifests {
 
   static final String RELEASE = "farthing";

@@ -10,10 +10,10 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
-* k8s/ is the chart's default rendering and nothing else: rendered again here, any difference
-* fails with the command that regenerates it. With -Dfarthing.k8s.write=true (scripts/render-k8s)
-* the test writes k8s/ instead.
-*/
+ * k8s/ is the chart's default rendering and nothing else: rendered again here, any difference
+ * fails with the command that regenerates it. With -Dfarthing.k8s.write=true (scripts/render-k8s)
+ * the test writes k8s/ instead.
+ */
 class PlainManifestsTest {
 
   @Test

@@ -12,11 +12,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
-* The kubernetes.yml quarkus-kubernetes generates for each service when it is packaged agrees with
-* the chart's default rendering of that service: the service and the chart describe the same pod.
-* A missing file fails (it means the service was not packaged, or lost the extension); it is never
-* skipped. The reactor builds the services before this module (see deploy/pom.xml).
-*/
+ * The kubernetes.yml quarkus-kubernetes generates for each service when it is packaged agrees with
+ * the chart's default rendering of that service: the service and the chart describe the same pod.
+ * A missing file fails (it means the service was not packaged, or lost the extension); it is never
+ * skipped. The reactor builds the services before this module (see deploy/pom.xml).
+ */
 class QuarkusKubernetesAgreementTest {
 
   static Stream<Contract.Service> services() {

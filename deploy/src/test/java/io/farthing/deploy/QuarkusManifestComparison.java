@@ -10,11 +10,11 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
-* Compares what quarkus-kubernetes generates for a service (target/kubernetes/kubernetes.yml) with
-* the chart's rendering of the same service: container ports (names and numbers), the three
-* probes (path and port, a named port resolved to its number), the exact set of env var names,
-* and that the Service sends its http port to the same container port.
-*/
+ * Compares what quarkus-kubernetes generates for a service (target/kubernetes/kubernetes.yml) with
+ * the chart's rendering of the same service: container ports (names and numbers), the three
+ * probes (path and port, a named port resolved to its number), the exact set of env var names,
+ * and that the Service sends its http port to the same container port.
+ */
 final class QuarkusManifestComparison {
 
   private static final List<String> PROBES = List.of("startupProbe", "readinessProbe", "livenessProbe");

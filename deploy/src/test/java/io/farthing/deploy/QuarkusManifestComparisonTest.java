@@ -9,10 +9,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
-* The comparison behind QuarkusKubernetesAgreementTest can fail: a manifest that is the chart's
-* own pod agrees, and each kind of disagreement is reported, including on a real file generated
-* by quarkus-kubernetes 3.34.2 (src/test/resources/quarkus-kubernetes/auth-svc-sample.yml).
-*/
+ * The comparison behind QuarkusKubernetesAgreementTest can fail: a manifest that is the chart's
+ * own pod agrees, and each kind of disagreement is reported, including on a real file generated
+ * by quarkus-kubernetes 3.34.2 (src/test/resources/quarkus-kubernetes/auth-svc-sample.yml).
+ */
 class QuarkusManifestComparisonTest {
 
   private static final Contract.Service AUTH = Contract.service("auth");

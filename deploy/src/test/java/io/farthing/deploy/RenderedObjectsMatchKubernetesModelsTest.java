@@ -15,10 +15,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
-* Every object `helm template` renders, with the defaults and with each variant, is a valid
-* instance of its Kubernetes kind as client-java-api models it (Prometheus Operator kinds go to
-* MonitoringObjectsTest); an apiVersion/kind with no model fails rather than being skipped.
-*/
+ * Every object `helm template` renders, with the defaults and with each variant, is a valid
+ * instance of its Kubernetes kind as client-java-api models it (Prometheus Operator kinds go to
+ * MonitoringObjectsTest); an apiVersion/kind with no model fails rather than being skipped.
+ */
 class RenderedObjectsMatchKubernetesModelsTest {
 
   static Stream<Variant> variants() {

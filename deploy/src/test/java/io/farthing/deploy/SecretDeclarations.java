@@ -7,10 +7,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
-* The (Secret, key) pairs the values declare, per the chart contract: any map under
-* {@code .Values.secrets}, however deep, that holds {@code existingSecret: <name>} and
-* {@code keys: {<logical>: <key in the Secret>, ...}} declares each of those keys of that Secret.
-*/
+ * The (Secret, key) pairs the values declare, per the chart contract: any map under
+ * {@code .Values.secrets}, however deep, that holds {@code existingSecret: <name>} and
+ * {@code keys: {<logical>: <key in the Secret>, ...}} declares each of those keys of that Secret.
+ */
 record SecretDeclarations(Map<String, Set<String>> keysBySecret) {
 
   static SecretDeclarations of(JsonNode values) {

@@ -8,9 +8,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
-* One way of installing the chart: a release name, a namespace and an optional values file from
-* src/test/resources/values/. {@code fullname} is the object-name prefix the contract expects.
-*/
+ * One way of installing the chart: a release name, a namespace and an optional values file from
+ * src/test/resources/values/. {@code fullname} is the object-name prefix the contract expects.
+ */
 record Variant(String name, String release, String namespace, String fullname, Optional<String> valuesFile) {
 
   static final Variant DEFAULTS = new Variant("defaults", "farthing", "farthing", "farthing", Optional.empty());
@@ -44,9 +44,9 @@ record Variant(String name, String release, String namespace, String fullname, O
   }
 
   /**
-  * Rendered once per test JVM, hooks (the `helm test` pod) included: every test class looks at
-  * the same output.
-  */
+   * Rendered once per test JVM, hooks (the `helm test` pod) included: every test class looks at
+   * the same output.
+   */
   Rendering rendering() {
     return RENDERINGS.computeIfAbsent(this, v -> Chart.renderWithHooks(release, namespace, valuesFiles()));
   }

@@ -66,9 +66,9 @@ final class Yaml {
   }
 
   /**
-  * Helm's coalescing of a values file over the chart's values: maps merge key by key, anything
-  * else replaces, and a null removes the key. Returns a new tree; neither input changes.
-  */
+   * Helm's coalescing of a values file over the chart's values: maps merge key by key, anything
+   * else replaces, and a null removes the key. Returns a new tree; neither input changes.
+   */
   static JsonNode merge(JsonNode base, JsonNode override) {
     if (override == null || override.isMissingNode()) {
       return base.deepCopy();
