@@ -67,7 +67,23 @@ class BrokenValuesAreRejectedTest {
             """, List.of("/notify/resources", "missing property 'limits'")),
         Arguments.of("a port that is not a number", """
             postgresql: {port: "five-four-three-two"}
-            """, List.of("/postgresql/port", "want integer")));
+            """, List.of("/postgresql/port", "want integer")),
+        Arguments.of("a Secret read through extra env instead of `secrets`", """
+            risk:
+              env:
+                - name: FARTHING_SHADOW_KEY
+                  valueFrom: {secretKeyRef: {name: shadow-keys, key: key}}
+            """, List.of("/risk/env/0/valueFrom", "'secretKeyRef' not allowed")),
+        Arguments.of("extra env replacing a variable the chart sets", """
+            risk:
+              env:
+                - {name: FARTHING_DB_HOST, value: elsewhere}
+            """, List.of("risk.env: FARTHING_DB_HOST is set by the chart")),
+        Arguments.of("a typo in an extra env var", """
+            risk:
+              env:
+                - {name: RISK_EXTRA, valu: "1"}
+            """, List.of("/risk/env/0", "'valu' not allowed")));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -118,16 +118,17 @@ class ChartFollowsContractTest {
       for (String client : service.grpcClients()) {
         Contract.Service peer = Contract.service(client);
         String c = client.toUpperCase(Locale.ROOT);
-        Map<String, String> expected = new TreeMap<>(Map.of(
-            "QUARKUS_GRPC_CLIENTS_" + c + "_HOST", client,
-            "QUARKUS_GRPC_CLIENTS_" + c + "_NAME_RESOLVER", "stork",
-            "QUARKUS_STORK_" + c + "_SERVICE_DISCOVERY_TYPE", "dns",
-            "QUARKUS_STORK_" + c + "_SERVICE_DISCOVERY_HOSTNAME",
-            peer.headlessName(variant.fullname()) + "." + variant.namespace() + ".svc.cluster.local",
-            "QUARKUS_STORK_" + c + "_SERVICE_DISCOVERY_PORT", String.valueOf(peer.port()),
-            "QUARKUS_STORK_" + c + "_SERVICE_DISCOVERY_REFRESH_PERIOD", "10s",
-            "FARTHING_" + c + "_HOST", peer.name(variant.fullname()),
-            "FARTHING_" + c + "_PORT", String.valueOf(peer.port())));
+        Map<String, String> expected = new TreeMap<>(Map.ofEntries(
+            Map.entry("QUARKUS_GRPC_CLIENTS_" + c + "_HOST", client),
+            Map.entry("QUARKUS_GRPC_CLIENTS_" + c + "_NAME_RESOLVER", "stork"),
+            Map.entry("QUARKUS_STORK_" + c + "_SERVICE_DISCOVERY_TYPE", "dns"),
+            Map.entry("QUARKUS_STORK_" + c + "_SERVICE_DISCOVERY_HOSTNAME",
+                peer.headlessName(variant.fullname()) + "." + variant.namespace() + ".svc.cluster.local"),
+            Map.entry("QUARKUS_STORK_" + c + "_SERVICE_DISCOVERY_PORT", String.valueOf(peer.port())),
+            Map.entry("QUARKUS_STORK_" + c + "_SERVICE_DISCOVERY_RECORD_TYPE", "A"),
+            Map.entry("QUARKUS_STORK_" + c + "_SERVICE_DISCOVERY_REFRESH_PERIOD", "10s"),
+            Map.entry("FARTHING_" + c + "_HOST", peer.name(variant.fullname())),
+            Map.entry("FARTHING_" + c + "_PORT", String.valueOf(peer.port()))));
         expected.forEach((name, value) -> {
           if (!value.equals(env.get(name))) {
             problems.add(service.module() + ": " + name + "=" + env.get(name) + ", expected " + value);

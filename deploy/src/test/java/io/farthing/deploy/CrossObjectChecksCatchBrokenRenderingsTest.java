@@ -199,25 +199,6 @@ class CrossObjectChecksCatchBrokenRenderingsTest {
     }, "uses the Recreate strategy");
   }
 
-  @Test
-  void aValuesFileAddingAnUndeclaredSecretToEnvIsCaught() throws Exception {
-    java.nio.file.Path values = java.nio.file.Files.createTempFile("undeclared-secret", ".yaml");
-    try {
-      java.nio.file.Files.writeString(values, """
-          risk:
-            env:
-              - name: FARTHING_SHADOW_KEY
-                valueFrom: {secretKeyRef: {name: shadow-keys, key: key}}
-          """);
-      Rendering rendering = Chart.render("farthing", "farthing", List.of(values));
-      JsonNode merged = Yaml.merge(Chart.defaultValues(), Yaml.read(values));
-      List<String> problems = CrossChecks.secretReferencesAreDeclared(rendering, SecretDeclarations.of(merged));
-      assertTrue(problems.stream().anyMatch(p -> p.contains("Secret 'shadow-keys'")), problems.toString());
-    } finally {
-      java.nio.file.Files.delete(values);
-    }
-  }
-
   private static List<String> secretProblems(Rendering rendering) {
     return CrossChecks.secretReferencesAreDeclared(rendering, SecretDeclarations.of(Variant.DEFAULTS.values()));
   }

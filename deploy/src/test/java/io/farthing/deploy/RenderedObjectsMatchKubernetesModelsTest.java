@@ -58,14 +58,14 @@ class RenderedObjectsMatchKubernetesModelsTest {
 
   static Stream<Arguments> passThroughTypos() {
     return Stream.of(
-        Arguments.of("valu", "risk:\n  env:\n    - {name: FARTHING_EXTRA, valu: \"1\"}\n"),
+        Arguments.of("operater", "risk:\n  tolerations:\n    - {key: dedicated, operater: Exists}\n"),
         Arguments.of("nodeAfinity", "risk:\n  affinity:\n    nodeAfinity: {}\n"),
         Arguments.of("ipBlok", "networkPolicy:\n  postgresql:\n    to:\n      - ipBlok: {cidr: 10.1.0.0/16}\n"));
   }
 
   /**
-   * values.schema.json leaves the Kubernetes structures it passes through open (extra env,
-   * affinity, NetworkPolicy peers): a typo there passes the schema and renders, and only the
+   * values.schema.json leaves the Kubernetes structures it passes through open (tolerations,
+   * affinity, NetworkPolicy peers; extra env it checks itself): a typo there passes the schema and renders, and only the
    * model validation catches it before a cluster would.
    */
   @ParameterizedTest(name = "{0}")
