@@ -15,6 +15,8 @@ import io.farthing.testing.TestJwks;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -106,7 +108,7 @@ class StorkRoundRobinTest {
     Replica(int port) {
       try {
         server = Grpc.newServerBuilderForPort(port, InsecureServerCredentials.create())
-            .addService(new CountingRisk(calls))
+            .addService(countingRisk(calls))
             .build()
             .start();
       } catch (IOException e) {
@@ -120,24 +122,27 @@ class StorkRoundRobinTest {
     }
   }
 
-  static final class CountingRisk extends RiskGrpc.RiskImplBase {
-    private final AtomicInteger calls;
-
-    CountingRisk(AtomicInteger calls) {
-      this.calls = calls;
-    }
-
-    @Override
-    public void score(ScoreRequest request, StreamObserver<ScoreResponse> answer) {
-      calls.incrementAndGet();
-      answer.onNext(
-          ScoreResponse.newBuilder()
-              .setDecisionId(request.getRequestId())
-              .setVerdict(Verdict.VERDICT_ALLOW)
-              .setScore(10)
-              .build());
-      answer.onCompleted();
-    }
+  /**
+   * Score, counting its calls. Built from the method descriptor rather than by extending the
+   * generated RiskImplBase: Quarkus would take such a class for one of the app's own gRPC services
+   * and stop serving the in-app risk stand-in (FakeRisk) that the other tests call.
+   */
+  static ServerServiceDefinition countingRisk(AtomicInteger calls) {
+    return ServerServiceDefinition.builder(RiskGrpc.SERVICE_NAME)
+        .addMethod(
+            RiskGrpc.getScoreMethod(),
+            ServerCalls.asyncUnaryCall(
+                (ScoreRequest request, StreamObserver<ScoreResponse> answer) -> {
+                  calls.incrementAndGet();
+                  answer.onNext(
+                      ScoreResponse.newBuilder()
+                          .setDecisionId(request.getRequestId())
+                          .setVerdict(Verdict.VERDICT_ALLOW)
+                          .setScore(10)
+                          .build());
+                  answer.onCompleted();
+                }))
+        .build();
   }
 
   /**
