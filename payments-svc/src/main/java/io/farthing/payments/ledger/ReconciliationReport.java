@@ -1,5 +1,6 @@
 package io.farthing.payments.ledger;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -11,6 +12,13 @@ import java.util.UUID;
  * to zero per currency, and the totals per kind of account. {@code drift} is false only when every
  * check held; {@code summary} says which did not.
  */
+// Read back from its jsonb column through ObjectMapper, so a native image needs the records' constructors.
+@RegisterForReflection(
+    targets = {
+      ReconciliationReport.class, ReconciliationReport.Wallets.class, ReconciliationReport.WalletDrift.class,
+      ReconciliationReport.Postings.class, ReconciliationReport.PostingProblem.class,
+      ReconciliationReport.CurrencyTotals.class, ReconciliationReport.KindTotals.class
+    })
 public record ReconciliationReport(
     UUID id,
     String trigger,

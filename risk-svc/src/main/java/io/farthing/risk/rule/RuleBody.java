@@ -1,6 +1,7 @@
 package io.farthing.risk.rule;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
 /**
@@ -10,6 +11,8 @@ import java.util.List;
  *
  * @param version on update: the version the caller read (optimistic concurrency)
  */
+// Stored conditions are read back through ObjectMapper (RuleService), not only as a REST body.
+@RegisterForReflection(targets = {RuleBody.class, RuleBody.ConditionBody.class})
 public record RuleBody(
     String id,
     String description,
