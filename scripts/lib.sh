@@ -71,6 +71,9 @@ ensure_packages() {
   command -v redis-cli >/dev/null || missing+=(redis-tools)
   command -v curl >/dev/null || missing+=(curl)
   command -v unzip >/dev/null || missing+=(unzip)
+  # promtool (deploy/'s AlertRulesTest evaluates the chart's alert rules with it); the package's
+  # server is not started by anything here.
+  command -v promtool >/dev/null || missing+=(prometheus)
   if ((${#missing[@]})); then
     apt_install "${missing[@]}"
   fi
