@@ -125,6 +125,8 @@ public final class Suite implements AutoCloseable {
     secrets.put("FARTHING_PAYMENTS_CLIENT_SECRET", paymentsClientSecret);
     // Signs payment requests (QR); both payments-svc instances must share it.
     secrets.put("FARTHING_PAYMENT_REQUEST_KEY", base64(32));
+    // notify-svc's master key for partner webhook signing secrets at rest.
+    secrets.put("FARTHING_WEBHOOK_KEYS", "1:" + base64(32));
     writeSecrets(secrets);
 
     String jwks = "http://127.0.0.1:" + authPort + "/.well-known/jwks.json";
@@ -186,6 +188,7 @@ public final class Suite implements AutoCloseable {
     Map<String, String> notifyEnv = new LinkedHashMap<>(common);
     notifyEnv.putAll(Db.urls(databases.name("notify")));
     notifyEnv.put("QUARKUS_HTTP_PORT", Integer.toString(notifyPort));
+    notifyEnv.put("FARTHING_WEBHOOK_KEYS", secrets.get("FARTHING_WEBHOOK_KEYS"));
 
     // Two cores run four JVMs here: C1 only and the serial collector start them in about half
     // the CPU; nothing in this suite measures steady-state speed.
