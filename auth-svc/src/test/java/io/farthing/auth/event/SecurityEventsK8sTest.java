@@ -2,14 +2,10 @@ package io.farthing.auth.event;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.farthing.testing.FakeDns;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.farthing.testing.ClusterDns;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -57,41 +53,7 @@ class SecurityEventsK8sTest extends SecurityEventsTest {
 
     @Override
     public List<TestResourceEntry> testResources() {
-      return List.of(new TestResourceEntry(ClusterDns.class));
-    }
-  }
-
-  /** The cluster DNS: the headless name lists the test app (127.0.0.1). */
-  public static class ClusterDns implements QuarkusTestResourceLifecycleManager {
-    private FakeDns dns;
-
-    @Override
-    public Map<String, String> start() {
-      int port = freePort();
-      try {
-        dns = new FakeDns(port);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      dns.answer(NOTIFY_NAME, "127.0.0.1");
-      return Map.of("quarkus.stork.notify.service-discovery.dns-servers", "127.0.0.1:" + port);
-    }
-
-    @Override
-    public void stop() {
-      try {
-        dns.close();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-
-    private static int freePort() {
-      try (ServerSocket socket = new ServerSocket(0)) {
-        return socket.getLocalPort();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      return List.of(new TestResourceEntry(ClusterDns.class, Map.of("names", NOTIFY_NAME, "clients", "notify")));
     }
   }
 }
