@@ -119,14 +119,10 @@ class ChartFollowsContractTest {
         Contract.Service peer = Contract.service(client);
         String c = client.toUpperCase(Locale.ROOT);
         Map<String, String> expected = new TreeMap<>(Map.ofEntries(
-            Map.entry("QUARKUS_GRPC_CLIENTS_" + c + "_HOST", client),
-            Map.entry("QUARKUS_GRPC_CLIENTS_" + c + "_NAME_RESOLVER", "stork"),
-            Map.entry("QUARKUS_STORK_" + c + "_SERVICE_DISCOVERY_TYPE", "dns"),
-            Map.entry("QUARKUS_STORK_" + c + "_SERVICE_DISCOVERY_HOSTNAME",
+            Map.entry("QUARKUS_PROFILE", "prod,k8s"),
+            Map.entry("FARTHING_" + c + "_DISCOVERY_HOST",
                 peer.headlessName(variant.fullname()) + "." + variant.namespace() + ".svc.cluster.local"),
-            Map.entry("QUARKUS_STORK_" + c + "_SERVICE_DISCOVERY_PORT", String.valueOf(peer.port())),
-            Map.entry("QUARKUS_STORK_" + c + "_SERVICE_DISCOVERY_RECORD_TYPE", "A"),
-            Map.entry("QUARKUS_STORK_" + c + "_SERVICE_DISCOVERY_REFRESH_PERIOD", "10s"),
+            Map.entry("FARTHING_GRPC_DISCOVERY_REFRESH_SECONDS", "10"),
             Map.entry("FARTHING_" + c + "_HOST", peer.name(variant.fullname())),
             Map.entry("FARTHING_" + c + "_PORT", String.valueOf(peer.port()))));
         expected.forEach((name, value) -> {

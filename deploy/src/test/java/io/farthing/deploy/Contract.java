@@ -25,7 +25,7 @@ final class Contract {
   private static final List<String> ALL = List.of("FARTHING_DB_HOST", "FARTHING_DB_PORT", "FARTHING_DB_NAME",
       "FARTHING_DB_USER", "FARTHING_DB_PASSWORD", "FARTHING_JWT_ISSUER", "FARTHING_JWKS_URL", "FARTHING_LOG_JSON",
       "QUARKUS_HTTP_PROXY_PROXY_ADDRESS_FORWARDING", "QUARKUS_HTTP_PROXY_ALLOW_X_FORWARDED",
-      "QUARKUS_HTTP_PROXY_TRUSTED_PROXIES");
+      "QUARKUS_HTTP_PROXY_TRUSTED_PROXIES", "QUARKUS_PROFILE");
   private static final List<String> REDIS = List.of("FARTHING_REDIS_HOST", "FARTHING_REDIS_PORT", "FARTHING_REDIS_PASSWORD");
   private static final List<String> AUTH = List.of("FARTHING_DATA_KEYS", "FARTHING_BLIND_INDEX_KEY",
       "FARTHING_ADMIN_EMAIL", "FARTHING_ADMIN_PASSWORD", "FARTHING_PAYMENTS_CLIENT_SECRET", "FARTHING_NOTIFY_HOST",
@@ -69,12 +69,13 @@ final class Contract {
         default -> {
         }
       }
+      // gRPC clients: the k8s profile (QUARKUS_PROFILE=prod,k8s) holds the Stork keys; the chart passes
+      // only the headless Service to discover and the refresh period. FARTHING_<C>_HOST/PORT are listed above.
       for (String client : grpcClients) {
-        String c = client.toUpperCase(Locale.ROOT);
-        names.addAll(List.of("QUARKUS_GRPC_CLIENTS_" + c + "_HOST", "QUARKUS_GRPC_CLIENTS_" + c + "_NAME_RESOLVER",
-            "QUARKUS_STORK_" + c + "_SERVICE_DISCOVERY_TYPE", "QUARKUS_STORK_" + c + "_SERVICE_DISCOVERY_HOSTNAME",
-            "QUARKUS_STORK_" + c + "_SERVICE_DISCOVERY_PORT", "QUARKUS_STORK_" + c + "_SERVICE_DISCOVERY_RECORD_TYPE",
-            "QUARKUS_STORK_" + c + "_SERVICE_DISCOVERY_REFRESH_PERIOD"));
+        names.add("FARTHING_" + client.toUpperCase(Locale.ROOT) + "_DISCOVERY_HOST");
+      }
+      if (!grpcClients.isEmpty()) {
+        names.add("FARTHING_GRPC_DISCOVERY_REFRESH_SECONDS");
       }
       return new TreeSet<>(names);
     }
