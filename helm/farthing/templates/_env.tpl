@@ -35,6 +35,9 @@ deployment.yaml appends <component>.env after checking it sets none of these nam
   {{- end }}
 - name: FARTHING_LOG_JSON
   value: {{ $root.Values.logging.json | quote }}
+# prod as built, plus the k8s profile: settings that only make sense in a cluster (gRPC discovery).
+- name: QUARKUS_PROFILE
+  value: prod,k8s
 - name: QUARKUS_HTTP_PROXY_PROXY_ADDRESS_FORWARDING
   value: {{ ne $root.Values.proxy.trustedProxies "" | quote }}
 - name: QUARKUS_HTTP_PROXY_ALLOW_X_FORWARDED
@@ -74,6 +77,10 @@ deployment.yaml appends <component>.env after checking it sets none of these nam
   value: {{ $values.sms.url | quote }}
 {{- include "farthing.secretEnv" (dict "name" "FARTHING_SMS_API_KEY" "secret" $secrets.notify "key" "smsApiKey" "optional" true) | nindent 0 }}
 {{- end }}
+{{- if $fact.grpcClients }}
+- name: FARTHING_GRPC_DISCOVERY_REFRESH_SECONDS
+  value: {{ $root.Values.pod.grpcDiscovery.refreshSeconds | quote }}
+{{- end }}
 {{- range $peer := $fact.calls }}
 {{- $peerFact := include "farthing.fact" (dict "component" $peer) | fromYaml }}
 {{- $PEER := upper $peer }}
@@ -82,23 +89,10 @@ deployment.yaml appends <component>.env after checking it sets none of these nam
   value: {{ include "farthing.componentName" (dict "root" $root "component" $peer) }}
 - name: FARTHING_{{ $PEER }}_PORT
   value: {{ $peerFact.port | quote }}
-# gRPC to {{ $peer }}-svc: Stork resolves the headless Service and picks a pod per call.
-- name: QUARKUS_GRPC_CLIENTS_{{ $PEER }}_HOST
-  value: {{ $peer }}
-- name: QUARKUS_GRPC_CLIENTS_{{ $PEER }}_NAME_RESOLVER
-  value: stork
-- name: QUARKUS_STORK_{{ $PEER }}_SERVICE_DISCOVERY_TYPE
-  value: dns
-- name: QUARKUS_STORK_{{ $PEER }}_SERVICE_DISCOVERY_HOSTNAME
+# gRPC to {{ $peer }}-svc: the service's `k8s` profile points its Stork DNS discovery at the
+# headless Service (A records, one per ready pod), re-resolved every refresh, one pod per call.
+- name: FARTHING_{{ $PEER }}_DISCOVERY_HOST
   value: {{ include "farthing.headlessHost" (dict "root" $root "component" $peer) }}
-- name: QUARKUS_STORK_{{ $PEER }}_SERVICE_DISCOVERY_PORT
-  value: {{ $peerFact.port | quote }}
-# A records of the headless Service (one per ready pod) with the port above; SRV,
-# Stork's default, would need a named-port query.
-- name: QUARKUS_STORK_{{ $PEER }}_SERVICE_DISCOVERY_RECORD_TYPE
-  value: A
-- name: QUARKUS_STORK_{{ $PEER }}_SERVICE_DISCOVERY_REFRESH_PERIOD
-  value: {{ $root.Values.pod.grpcDiscovery.refreshPeriod | quote }}
 {{- end }}
 {{- end }}
 {{- end -}}

@@ -125,7 +125,7 @@ helm.sh/chart: {{ include "farthing.chart" . }}
 
 {{/* In-cluster DNS name of a component's headless Service. */}}
 {{- define "farthing.headlessHost" -}}
-{{- printf "%s-headless.%s.svc.cluster.local" (include "farthing.componentName" .) .root.Release.Namespace -}}
+{{- printf "%s-headless.%s.svc.%s" (include "farthing.componentName" .) .root.Release.Namespace .root.Values.clusterDomain -}}
 {{- end -}}
 
 {{/*

@@ -79,6 +79,16 @@ class BrokenValuesAreRejectedTest {
               env:
                 - {name: FARTHING_DB_HOST, value: elsewhere}
             """, List.of("risk.env: FARTHING_DB_HOST is set by the chart")),
+        Arguments.of("an Ingress without trusted proxies (one rate limit for everyone behind it)", """
+            ingress: {enabled: true}
+            """, List.of("ingress.enabled needs proxy.trustedProxies")),
+        Arguments.of("partner gRPC through the Ingress without TLS", """
+            proxy: {trustedProxies: 10.0.0.0/8}
+            ingress: {enabled: true, grpc: {enabled: true}}
+            """, List.of("ingress.grpc.enabled needs ingress.grpc.tlsSecretName")),
+        Arguments.of("a discovery refresh that is not a whole number of seconds", """
+            pod: {grpcDiscovery: {refreshSeconds: "500ms"}}
+            """, List.of("/pod/grpcDiscovery/refreshSeconds", "want integer")),
         Arguments.of("a typo in an extra env var", """
             risk:
               env:
