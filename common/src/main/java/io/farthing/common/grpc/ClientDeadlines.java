@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Enforces a call's deadline ({@code stub.withDeadlineAfter(...)}) on the client side, whatever
@@ -26,29 +27,44 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Vert.x gRPC 4.5's channel ignores {@code CallOptions} deadlines: without this a Score call to a
  * stuck risk-svc pod would wait for ever instead of falling back after {@code payments.risk.timeout}.
  * When the deadline passes the call is cancelled and the caller sees {@code DEADLINE_EXCEEDED},
- * exactly as with grpc-java's own channel (where this is a harmless second timer).
+ * exactly as with grpc-java's own channel.
+ *
+ * <p>Only where it is needed: grpc-java's channel (every client outside the k8s profile) enforces
+ * deadlines itself, so unless {@code farthing.grpc.enforce-client-deadlines} is on (the k8s
+ * profile sets it) calls pass straight through, with no second timer per call on the charge path
+ * and no timer thread.
  */
 @GlobalInterceptor
 @ApplicationScoped
 public class ClientDeadlines implements ClientInterceptor {
-  private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(
-          task -> {
-            Thread thread = new Thread(task, "farthing-grpc-client-deadlines");
-            thread.setDaemon(true);
-            return thread;
-          });
+  /** Null when deadlines are left to the channel. */
+  private final ScheduledExecutorService timer;
+
+  public ClientDeadlines(
+      @ConfigProperty(name = "farthing.grpc.enforce-client-deadlines", defaultValue = "false") boolean enforce) {
+    this.timer =
+        enforce
+            ? Executors.newSingleThreadScheduledExecutor(
+                task -> {
+                  Thread thread = new Thread(task, "farthing-grpc-client-deadlines");
+                  thread.setDaemon(true);
+                  return thread;
+                })
+            : null;
+  }
 
   @Override
   public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
     ClientCall<Q, R> call = next.newCall(method, options);
     Deadline deadline = options.getDeadline();
-    return deadline == null ? call : new DeadlineCall<>(call, deadline, timer);
+    return timer == null || deadline == null ? call : new DeadlineCall<>(call, deadline, timer);
   }
 
   @PreDestroy
   void stop() {
-    timer.shutdownNow();
+    if (timer != null) {
+      timer.shutdownNow();
+    }
   }
 
   private static final class DeadlineCall<Q, R> extends ForwardingClientCall.SimpleForwardingClientCall<Q, R> {
