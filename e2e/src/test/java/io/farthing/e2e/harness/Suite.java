@@ -189,6 +189,13 @@ public final class Suite implements AutoCloseable {
     notifyEnv.putAll(Db.urls(databases.name("notify")));
     notifyEnv.put("QUARKUS_HTTP_PORT", Integer.toString(notifyPort));
     notifyEnv.put("FARTHING_WEBHOOK_KEYS", secrets.get("FARTHING_WEBHOOK_KEYS"));
+    // Partner webhooks go to receivers the tests run on 127.0.0.1 over plain http: production
+    // refuses both (https only, no internal address); exactly loopback's first address is allowed.
+    notifyEnv.put("NOTIFY_WEBHOOKS_ALLOW_HTTP", "true");
+    notifyEnv.put("NOTIFY_WEBHOOKS_ALLOWED_PRIVATE_CIDRS", "127.0.0.1/32");
+    // Redis pub/sub ignores database numbers: a channel of this suite's own keeps two suites on
+    // one Redis (two worktrees, a benchmark beside the tests) from seeing each other's alerts.
+    notifyEnv.put("NOTIFY_ALERTS_LIVE_REDIS_CHANNEL", "farthing:notify:alerts:e2e:" + notifyPort);
 
     // Two cores run four JVMs here: C1 only and the serial collector start them in about half
     // the CPU; nothing in this suite measures steady-state speed.
