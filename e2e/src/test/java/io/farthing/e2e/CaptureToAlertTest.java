@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.farthing.e2e.harness.AlertStream;
 import io.farthing.e2e.harness.E2eExtension;
 import io.farthing.e2e.harness.Platform;
 import io.farthing.e2e.harness.Platform.Partner;
@@ -14,19 +14,9 @@ import io.farthing.e2e.harness.Platform.User;
 import io.farthing.proto.payments.v1.Charge;
 import io.farthing.proto.payments.v1.ChargeStatus;
 import io.farthing.proto.payments.v1.CreateChargeRequest;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -39,10 +29,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(E2eExtension.class)
 class CaptureToAlertTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @Test
-  void theUsersAlertStreamShowsACaptureWithinASecondWithAmountMerchantFeeAndCapLeft() throws Exception {
+  void theUsersAlertStreamShowsACaptureWithinASecondWithAmountMerchantFeeAndCapLeft() {
     Platform platform = E2eExtension.suite().platform();
     Partner partner = platform.newPartner("alerting", "games");
     User user = platform.newUser("alerted");
@@ -53,7 +41,7 @@ class CaptureToAlertTest {
     caps.put("monthlyCapMinor", null);
     platform.http().put(platform.payments(0) + "/v1/limits/EUR", user.token(), caps).expect(200);
 
-    try (Stream stream = Stream.open(platform.notifySvc(), user.token())) {
+    try (AlertStream stream = AlertStream.open(platform.notifySvc(), user.token())) {
       // The first alert after start-up also warms the path (class loading, JIT); the second one is
       // the one measured.
       Charge first = charge(platform, partner, user, 150);
@@ -88,79 +76,5 @@ class CaptureToAlertTest {
         .setAmount(eur(amountMinor))
         .setDescription("Article")
         .build());
-  }
-
-  /** The user's SSE stream, read line by line on a thread of its own. */
-  private static final class Stream implements AutoCloseable {
-    private final BlockingQueue<String> data = new LinkedBlockingQueue<>();
-    private final CompletableFuture<HttpResponse<java.io.InputStream>> response;
-    private final Thread reader;
-
-    private Stream(CompletableFuture<HttpResponse<java.io.InputStream>> response, Thread reader) {
-      this.response = response;
-      this.reader = reader;
-    }
-
-    static Stream open(String notify, String token) throws Exception {
-      HttpClient http = HttpClient.newHttpClient();
-      HttpRequest request = HttpRequest.newBuilder(URI.create(notify + "/v1/alerts/stream"))
-          .header("Authorization", "Bearer " + token)
-          .header("Accept", "text/event-stream")
-          .GET()
-          .build();
-      CompletableFuture<HttpResponse<java.io.InputStream>> response =
-          http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
-      HttpResponse<java.io.InputStream> opened = response.get(20, TimeUnit.SECONDS);
-      assertEquals(200, opened.statusCode(), "the stream opened");
-      BlockingQueue<String> connected = new LinkedBlockingQueue<>();
-      Stream[] self = new Stream[1];
-      Thread reader = new Thread(() -> {
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(opened.body(), StandardCharsets.UTF_8))) {
-          String line;
-          while ((line = lines.readLine()) != null) {
-            if (line.startsWith(":") && line.substring(1).trim().equals("connected")) {
-              connected.add(line);
-            } else if (line.startsWith("data:")) {
-              self[0].data.add(line.substring("data:".length()).trim());
-            }
-          }
-        } catch (java.io.IOException closed) {
-          // the test closed the stream
-        }
-      }, "e2e-sse");
-      self[0] = new Stream(response, reader);
-      reader.setDaemon(true);
-      reader.start();
-      assertNotNull(connected.poll(20, TimeUnit.SECONDS), "the stream said it is listening");
-      return self[0];
-    }
-
-    /** The alert about {@code chargeId}, or null when none came within {@code wait}. */
-    JsonNode alertFor(String chargeId, Duration wait) throws Exception {
-      long deadline = System.nanoTime() + wait.toNanos();
-      while (System.nanoTime() < deadline) {
-        String next = data.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-        if (next == null) {
-          return null;
-        }
-        JsonNode alert = JSON.readTree(next);
-        if (chargeId.equals(alert.path("data").path("chargeId").asText())) {
-          return alert;
-        }
-      }
-      return null;
-    }
-
-    @Override
-    public void close() {
-      response.thenAccept(r -> {
-        try {
-          r.body().close();
-        } catch (java.io.IOException ignored) {
-          // closing
-        }
-      });
-      reader.interrupt();
-    }
   }
 }
