@@ -87,8 +87,8 @@ class FaultsUnderLoadTest {
 
   private static final int KILLS = Integer.getInteger("farthing.e2e.faults.kills", 20);
   private static final Duration NOTIFY_OUTAGE = Duration.ofSeconds(Long.getLong("farthing.e2e.faults.notify-outage-seconds", 60));
-  private static final Duration RISK_OUTAGE = Duration.ofSeconds(Long.getLong("farthing.e2e.faults.risk-outage-seconds", 20));
-  private static final Duration RECEIVER_OUTAGE = Duration.ofSeconds(Long.getLong("farthing.e2e.faults.receiver-outage-seconds", 20));
+  private static final Duration RISK_OUTAGE = Duration.ofSeconds(Long.getLong("farthing.e2e.faults.risk-outage-seconds", 15));
+  private static final Duration RECEIVER_OUTAGE = Duration.ofSeconds(Long.getLong("farthing.e2e.faults.receiver-outage-seconds", 15));
   private static final int CALLERS = Integer.getInteger("farthing.e2e.faults.callers", 6);
 
   private Suite suite;
@@ -175,7 +175,7 @@ class FaultsUnderLoadTest {
     load.start(CALLERS);
     ExecutorService side = Executors.newSingleThreadExecutor();
     try {
-      Thread.sleep(10_000);
+      Thread.sleep(5_000);
       kills(KILLS * 2 / 5);
       pause();
       restartPostgres(pg);
@@ -221,7 +221,7 @@ class FaultsUnderLoadTest {
   }
 
   private void pause() throws InterruptedException {
-    Thread.sleep(3_000 + random.nextInt(3_000));
+    Thread.sleep(2_000 + random.nextInt(2_000));
   }
 
   // --- the faults ---------------------------------------------------------------------------------
@@ -240,7 +240,7 @@ class FaultsUnderLoadTest {
 
   /** kill -9 one instance at a random moment, restart it; the other keeps serving meanwhile. */
   private void killOne() throws InterruptedException {
-    Thread.sleep(500 + random.nextInt(2_500));
+    Thread.sleep(500 + random.nextInt(1_500));
     ServiceProcess victim = suite.payments().get(random.nextInt(2));
     FaultRun.Fault fault = run.begin("payments-kill", "kill -9 " + victim.name(), victim.name());
     victim.killHard();
@@ -446,9 +446,17 @@ class FaultsUnderLoadTest {
     }
   }
 
-  /** Answers that settle a call within the contract: OK, or a refusal the API documents for this mix. */
+  /**
+   * Answers that settle a call within the contract: OK, or a refusal the API documents for this
+   * mix. Top-ups and transfers have no merchant, so the allow-list does not cover them: risk-svc's
+   * velocity rules may deny or challenge them (a transfer has no confirm step, so CHALLENGE is
+   * STEP_UP_REQUIRED).
+   */
   private static boolean expectedAnswer(String what) {
     if (what.contains(": OK")) {
+      return true;
+    }
+    if ((what.startsWith("topup:") || what.startsWith("transfer:")) && what.endsWith("RISK_DENIED")) {
       return true;
     }
     return List.of("INSUFFICIENT_FUNDS", "CHARGE_INVALID_STATE", "CAPTURE_EXCEEDS_AUTHORIZED", "REFUND_EXCEEDS_CAPTURED",

@@ -204,6 +204,12 @@ public final class FaultRun {
     Files.createDirectories(out);
     Files.writeString(out.resolve("report.json"), JSON.writeValueAsString(report));
     Files.writeString(out.resolve("summary.md"), markdown(report, list, verdicts));
+    StringBuilder csv = new StringBuilder("seconds,target,op,outcome\n");
+    for (Load.Attempt a : attempts) {
+      csv.append(String.format(java.util.Locale.ROOT, "%.3f", seconds(a.endNanos() - loadStartNanos))).append(',')
+          .append(a.target()).append(',').append(a.op()).append(',').append(a.outcome()).append('\n');
+    }
+    Files.writeString(out.resolve("attempts.csv"), csv);
     System.out.println("[faults] report: " + out.resolve("report.json"));
     System.out.println(Files.readString(out.resolve("summary.md")));
   }
