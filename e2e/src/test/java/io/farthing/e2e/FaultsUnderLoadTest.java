@@ -246,6 +246,10 @@ class FaultsUnderLoadTest {
     victim.killHard();
     restartReliably(victim);
     run.end(fault);
+    // grpc-java's reconnect back-off grew with every refused attempt while the instance was down
+    // (up to minutes); without this the load would reach the instance again only when it ran out,
+    // and the next kill would often hit an instance nobody had called yet.
+    platform.resetConnectBackoff();
   }
 
   private void restartReliably(ServiceProcess service) throws InterruptedException {
@@ -305,6 +309,7 @@ class FaultsUnderLoadTest {
     Timestamp restartAt = Timestamp.from(Instant.now());
     suite.notifySvc().restart(READY);
     run.end(fault);
+    platform.resetConnectBackoff();
     long deadline = System.nanoTime() + DRAIN.toNanos();
     while (System.nanoTime() < deadline && db.number("payments",
         "select count(*) from outbox where published_at is null and occurred_at < ?", restartAt) > 0) {

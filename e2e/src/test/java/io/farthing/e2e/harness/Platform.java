@@ -273,6 +273,16 @@ public final class Platform implements AutoCloseable {
         .withDeadlineAfter(20, TimeUnit.SECONDS);
   }
 
+  /**
+   * Ends the gRPC channels' reconnect back-off at once (ManagedChannel.resetConnectBackoff): after
+   * an instance that was down is back, the next call connects instead of failing fast until the
+   * back-off — grown by every refused reconnect while it was down — runs out.
+   */
+  public void resetConnectBackoff() {
+    channels.forEach(ManagedChannel::resetConnectBackoff);
+    notifyChannel.resetConnectBackoff();
+  }
+
   private static Metadata bearer(String token) {
     Metadata headers = new Metadata();
     headers.put(AUTHORIZATION, "Bearer " + token);
