@@ -37,6 +37,10 @@ import java.util.concurrent.Future;
  * (38112), {@code .risk} (38103), {@code .notify} (38104), {@code farthing.e2e.redis-db} (9);
  * databases are {@code farthing_<svc>} + {@code farthing.e2e.db-suffix} ({@code _e2e}), so two
  * runs side by side (two worktrees) need only different ports, suffix and Redis database.
+ *
+ * <p>That shared suite is {@link #get()}. A test that needs a platform of its own — other ports,
+ * its own PostgreSQL or Redis, extra environment such as shorter back-offs — starts one with
+ * {@link #start(Config)} and closes it itself (FaultsUnderLoadTest does).
  */
 public final class Suite implements AutoCloseable {
   public static final String ADMIN_EMAIL = "admin-e2e@farthing.local";
