@@ -4,6 +4,7 @@ import com.google.protobuf.Any;
 import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
 import io.farthing.common.ApiException;
+import io.farthing.common.DatabaseOutage;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import java.util.UUID;
@@ -45,6 +46,11 @@ public final class GrpcErrors {
       return failure;
     }
     if (failure instanceof ApiException e) {
+      return status(codeFor(e.kind()), e.reason(), e.getMessage());
+    }
+    if (DatabaseOutage.is(failure)) {
+      LOG.warnf("Answered UNAVAILABLE: the database went away under the call (%s)", failure.getClass().getName());
+      ApiException e = DatabaseOutage.answer();
       return status(codeFor(e.kind()), e.reason(), e.getMessage());
     }
     String incident = UUID.randomUUID().toString();

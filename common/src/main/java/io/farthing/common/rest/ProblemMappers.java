@@ -3,6 +3,7 @@ package io.farthing.common.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.farthing.common.ApiException;
+import io.farthing.common.DatabaseOutage;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -105,6 +106,10 @@ public class ProblemMappers {
 
   @ServerExceptionMapper
   public Response unexpected(Throwable e) {
+    if (DatabaseOutage.is(e)) {
+      LOG.warnf("Answered 503: the database went away under the request (%s)", e.getClass().getName());
+      return api(DatabaseOutage.answer());
+    }
     String incident = UUID.randomUUID().toString();
     // No stack trace at INFO and above: it can carry internals. DEBUG shows it when needed.
     LOG.errorf("Unexpected failure, incident %s: %s", incident, e.getClass().getName());

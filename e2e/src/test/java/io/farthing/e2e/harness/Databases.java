@@ -1,13 +1,11 @@
 package io.farthing.e2e.harness;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 
 /**
  * The suite's databases ({@code farthing_<svc>} + a suffix), read over JDBC for what no public
@@ -16,17 +14,33 @@ import java.util.Properties;
  */
 public final class Databases {
   private final String suffix;
+  private final Suite.Db server;
 
-  Databases(String suffix) {
+  Databases(String suffix, Suite.Db server) {
     if (!suffix.matches("[a-z0-9_]{1,30}")) {
       throw new IllegalArgumentException("farthing.e2e.db-suffix must be lowercase letters, digits and _: " + suffix);
     }
     this.suffix = suffix;
+    this.server = server;
   }
 
   /** The database of {@code service} ("auth", "payments", "risk", "notify") in this suite. */
   public String name(String service) {
     return "farthing_" + service + suffix;
+  }
+
+  /** Every row, each column as text (null stays null), in the query's order. */
+  public List<List<String>> rows(String service, String sql, Object... params) {
+    List<List<String>> out = new ArrayList<>();
+    query(service, sql, params, rs -> {
+      int columns = rs.getMetaData().getColumnCount();
+      List<String> row = new ArrayList<>(columns);
+      for (int i = 1; i <= columns; i++) {
+        row.add(rs.getString(i));
+      }
+      out.add(row);
+    });
+    return out;
   }
 
   /** The first column of every row, as text. */
@@ -51,13 +65,7 @@ public final class Databases {
   }
 
   private void query(String service, String sql, Object[] params, RowReader reader) {
-    Properties login = new Properties();
-    login.setProperty("user", Suite.Db.USER);
-    if (!Suite.Db.PASSWORD.isEmpty()) {
-      login.setProperty("password", Suite.Db.PASSWORD);
-    }
-    String url = "jdbc:postgresql://" + Suite.Db.HOST + ":" + Suite.Db.PORT + "/" + name(service);
-    try (Connection c = DriverManager.getConnection(url, login);
+    try (Connection c = server.connect(name(service));
         PreparedStatement s = c.prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) {
         s.setObject(i + 1, params[i]);

@@ -1,6 +1,7 @@
 package io.farthing.e2e.harness;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.farthing.proto.notify.v1.WebhooksGrpc;
 import io.farthing.proto.payments.v1.PaymentsGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -31,6 +32,7 @@ public final class Platform implements AutoCloseable {
   private final Suite suite;
   private final Http http = new Http();
   private final List<ManagedChannel> channels = new ArrayList<>();
+  private final ManagedChannel notifyChannel;
   private String adminToken;
   private long adminTokenAtNanos;
 
@@ -43,6 +45,7 @@ public final class Platform implements AutoCloseable {
     for (ServiceProcess payments : suite.payments()) {
       channels.add(NettyChannelBuilder.forAddress("127.0.0.1", payments.port()).usePlaintext().build());
     }
+    notifyChannel = NettyChannelBuilder.forAddress("127.0.0.1", suite.notifySvc().port()).usePlaintext().build();
   }
 
   public Http http() {
@@ -105,7 +108,12 @@ public final class Platform implements AutoCloseable {
    * onboarded as a merchant at payments-svc (EUR: 0.02 + 2.5 %) in {@code category}.
    */
   public Partner newPartner(String label, String category) {
-    Map<String, Object> client = Map.of("name", "e2e " + label + " " + SEQ.incrementAndGet(), "scopes", PARTNER_SCOPES);
+    return newPartner(label, category, PARTNER_SCOPES);
+  }
+
+  /** As {@link #newPartner(String, String)}, with these scopes (e.g. adding {@code webhooks:manage}). */
+  public Partner newPartner(String label, String category, List<String> scopes) {
+    Map<String, Object> client = Map.of("name", "e2e " + label + " " + SEQ.incrementAndGet(), "scopes", scopes);
     Http.Reply created = http.post(auth() + "/admin/v1/clients", admin(), client).expect(201);
     String clientId = created.body().path("clientId").asText();
     String secret = created.body().path("clientSecret").asText();
@@ -258,6 +266,23 @@ public final class Platform implements AutoCloseable {
     return stub.withDeadlineAfter(20, TimeUnit.SECONDS);
   }
 
+  /** The partner's blocking stub on notify-svc's Webhooks API (scope webhooks:manage), 20 s deadline. */
+  public WebhooksGrpc.WebhooksBlockingStub webhooksApi(Partner partner) {
+    return WebhooksGrpc.newBlockingStub(notifyChannel)
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(partner.token())))
+        .withDeadlineAfter(20, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Ends the gRPC channels' reconnect back-off at once (ManagedChannel.resetConnectBackoff): after
+   * an instance that was down is back, the next call connects instead of failing fast until the
+   * back-off — grown by every refused reconnect while it was down — runs out.
+   */
+  public void resetConnectBackoff() {
+    channels.forEach(ManagedChannel::resetConnectBackoff);
+    notifyChannel.resetConnectBackoff();
+  }
+
   private static Metadata bearer(String token) {
     Metadata headers = new Metadata();
     headers.put(AUTHORIZATION, "Bearer " + token);
@@ -269,5 +294,6 @@ public final class Platform implements AutoCloseable {
     for (ManagedChannel channel : channels) {
       channel.shutdownNow();
     }
+    notifyChannel.shutdownNow();
   }
 }

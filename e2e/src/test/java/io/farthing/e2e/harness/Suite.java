@@ -37,10 +37,13 @@ import java.util.concurrent.Future;
  * (38112), {@code .risk} (38103), {@code .notify} (38104), {@code farthing.e2e.redis-db} (9);
  * databases are {@code farthing_<svc>} + {@code farthing.e2e.db-suffix} ({@code _e2e}), so two
  * runs side by side (two worktrees) need only different ports, suffix and Redis database.
+ *
+ * <p>That shared suite is {@link #get()}. A test that needs a platform of its own — other ports,
+ * its own PostgreSQL or Redis, extra environment such as shorter back-offs — starts one with
+ * {@link #start(Config)} and closes it itself (FaultsUnderLoadTest does).
  */
 public final class Suite implements AutoCloseable {
   public static final String ADMIN_EMAIL = "admin-e2e@farthing.local";
-  private static final Duration READY_TIMEOUT = Duration.ofSeconds(Long.getLong("farthing.e2e.ready-timeout-seconds", 240));
   private static final SecureRandom RANDOM = new SecureRandom();
   /** The outbox relays' retry back-off cap in this suite (production: 30 s). */
   private static final String OUTBOX_MAX_BACKOFF = "2s";
@@ -49,6 +52,7 @@ public final class Suite implements AutoCloseable {
   private static String skipReason;
 
   private final Path root;
+  private final Config config;
   private final Path work;
   private final String adminPassword;
   private final String paymentsClientSecret;
@@ -71,7 +75,37 @@ public final class Suite implements AutoCloseable {
     if (running != null || skipReason != null) {
       return running;
     }
-    Path root = Path.of(System.getProperty("farthing.root", "..")).toAbsolutePath().normalize();
+    Path root = root();
+    skipReason = missingJars(root);
+    if (skipReason != null) {
+      System.err.println("[e2e] " + skipReason);
+      return null;
+    }
+    running = startSuite(root, Config.fromSystemProperties(root));
+    return running;
+  }
+
+  /**
+   * A suite of the caller's own (not the shared one {@link #get()} returns), on the ports,
+   * database server, Redis and extra environment of {@code config}; the caller closes it. Throws
+   * {@link IllegalStateException} with {@link #missingJars} when a service jar is missing.
+   */
+  public static Suite start(Config config) {
+    Path root = root();
+    String missing = missingJars(root);
+    if (missing != null) {
+      throw new IllegalStateException(missing);
+    }
+    return startSuite(root, config);
+  }
+
+  /** The checkout's root ({@code farthing.root}, set by e2e/pom.xml). */
+  public static Path root() {
+    return Path.of(System.getProperty("farthing.root", "..")).toAbsolutePath().normalize();
+  }
+
+  /** Why the suite cannot start (a service jar is missing), or null. */
+  public static String missingJars(Path root) {
     List<String> missing = new ArrayList<>();
     for (String svc : List.of("auth-svc", "risk-svc", "payments-svc", "notify-svc")) {
       Path jar = root.resolve(svc).resolve("target/quarkus-app/quarkus-run.jar");
@@ -79,13 +113,15 @@ public final class Suite implements AutoCloseable {
         missing.add(root.relativize(jar).toString());
       }
     }
-    if (!missing.isEmpty()) {
-      skipReason = "end-to-end tests skipped: no packaged service at " + String.join(", ", missing)
-          + " (run ./mvnw -B -ntp -DskipTests package first, or the whole ./mvnw verify)";
-      System.err.println("[e2e] " + skipReason);
+    if (missing.isEmpty()) {
       return null;
     }
-    Suite suite = new Suite(root);
+    return "end-to-end tests skipped: no packaged service at " + String.join(", ", missing)
+        + " (run ./mvnw -B -ntp -DskipTests package first, or the whole ./mvnw verify)";
+  }
+
+  private static Suite startSuite(Path root, Config config) {
+    Suite suite = new Suite(root, config);
     try {
       suite.start();
     } catch (RuntimeException | InterruptedException e) {
@@ -96,7 +132,6 @@ public final class Suite implements AutoCloseable {
       }
       throw new IllegalStateException("the end-to-end suite could not start: " + e.getMessage(), e);
     }
-    running = suite;
     return suite;
   }
 
@@ -104,18 +139,20 @@ public final class Suite implements AutoCloseable {
     return skipReason;
   }
 
-  private Suite(Path root) {
+  private Suite(Path root, Config config) {
     this.root = root;
-    this.work = Path.of(System.getProperty("farthing.e2e.work", root.resolve("e2e/target/e2e").toString()));
+    this.config = config;
+    this.work = config.work();
     this.adminPassword = randomToken(24);
     this.paymentsClientSecret = randomToken(40);
-    int authPort = Integer.getInteger("farthing.e2e.port.auth", 38101);
-    int riskPort = Integer.getInteger("farthing.e2e.port.risk", 38103);
-    int paymentsAPort = Integer.getInteger("farthing.e2e.port.payments-a", 38102);
-    int paymentsBPort = Integer.getInteger("farthing.e2e.port.payments-b", 38112);
-    int notifyPort = Integer.getInteger("farthing.e2e.port.notify", 38104);
-    String redisDb = System.getProperty("farthing.e2e.redis-db", "9");
-    this.databases = new Databases(System.getProperty("farthing.e2e.db-suffix", "_e2e"));
+    int authPort = config.authPort();
+    int riskPort = config.riskPort();
+    int paymentsAPort = config.paymentsAPort();
+    int paymentsBPort = config.paymentsBPort();
+    int notifyPort = config.notifyPort();
+    Db db = config.db();
+    Redis redis = config.redis();
+    this.databases = new Databases(config.dbSuffix(), db);
 
     Map<String, String> secrets = new LinkedHashMap<>();
     secrets.put("FARTHING_DATA_KEYS", "1:" + base64(32));
@@ -134,11 +171,16 @@ public final class Suite implements AutoCloseable {
     common.put("FARTHING_LOG_JSON", "false");
     common.put("QUARKUS_HTTP_HOST", "127.0.0.1");
     common.put("FARTHING_JWKS_URL", jwks);
-    common.put("QUARKUS_REDIS_HOSTS", "redis://" + Db.REDIS_HOST + ":" + Db.REDIS_PORT + "/" + redisDb);
+    common.put("QUARKUS_REDIS_HOSTS", "redis://" + redis.host() + ":" + redis.port() + "/" + redis.db());
+    // The database login of this suite's server (the URLs below name its host and port).
+    common.put("FARTHING_DB_USER", db.user());
+    if (!db.password().isEmpty()) {
+      common.put("FARTHING_DB_PASSWORD", db.password());
+    }
 
     Map<String, String> authEnv = new LinkedHashMap<>(common);
     authEnv.putAll(secrets);
-    authEnv.putAll(Db.urls(databases.name("auth")));
+    authEnv.putAll(db.urls(databases.name("auth")));
     authEnv.put("QUARKUS_HTTP_PORT", Integer.toString(authPort));
     // Every test calls from 127.0.0.1 and signs up users by the dozen: the per-IP limits and the
     // password KDF's production cost (neither is on a path these tests measure) are relaxed.
@@ -152,11 +194,11 @@ public final class Suite implements AutoCloseable {
     authEnv.put("AUTH_OUTBOX_MAX_BACKOFF", OUTBOX_MAX_BACKOFF);
 
     Map<String, String> riskEnv = new LinkedHashMap<>(common);
-    riskEnv.putAll(Db.urls(databases.name("risk")));
+    riskEnv.putAll(db.urls(databases.name("risk")));
     riskEnv.put("QUARKUS_HTTP_PORT", Integer.toString(riskPort));
 
     Map<String, String> paymentsEnv = new LinkedHashMap<>(common);
-    paymentsEnv.putAll(Db.urls(databases.name("payments")));
+    paymentsEnv.putAll(db.urls(databases.name("payments")));
     paymentsEnv.put("FARTHING_PAYMENTS_CLIENT_SECRET", paymentsClientSecret);
     paymentsEnv.put("FARTHING_PAYMENT_REQUEST_KEY", secrets.get("FARTHING_PAYMENT_REQUEST_KEY"));
     paymentsEnv.put("FARTHING_AUTH_HOST", "127.0.0.1");
@@ -180,13 +222,16 @@ public final class Suite implements AutoCloseable {
     paymentsEnv.put("FARTHING_NOTIFY_HOST", "127.0.0.1");
     paymentsEnv.put("FARTHING_NOTIFY_PORT", Integer.toString(notifyPort));
     paymentsEnv.put("PAYMENTS_OUTBOX_MAX_BACKOFF", OUTBOX_MAX_BACKOFF);
+    authEnv.putAll(config.extraEnv("auth-svc"));
+    riskEnv.putAll(config.extraEnv("risk-svc"));
+    paymentsEnv.putAll(config.extraEnv("payments-svc"));
     Map<String, String> paymentsAEnv = new LinkedHashMap<>(paymentsEnv);
     paymentsAEnv.put("QUARKUS_HTTP_PORT", Integer.toString(paymentsAPort));
     Map<String, String> paymentsBEnv = new LinkedHashMap<>(paymentsEnv);
     paymentsBEnv.put("QUARKUS_HTTP_PORT", Integer.toString(paymentsBPort));
 
     Map<String, String> notifyEnv = new LinkedHashMap<>(common);
-    notifyEnv.putAll(Db.urls(databases.name("notify")));
+    notifyEnv.putAll(db.urls(databases.name("notify")));
     notifyEnv.put("QUARKUS_HTTP_PORT", Integer.toString(notifyPort));
     notifyEnv.put("FARTHING_WEBHOOK_KEYS", secrets.get("FARTHING_WEBHOOK_KEYS"));
     // Partner webhooks go to receivers the tests run on 127.0.0.1 over plain http: production
@@ -196,11 +241,12 @@ public final class Suite implements AutoCloseable {
     // Redis pub/sub ignores database numbers: a channel of this suite's own keeps two suites on
     // one Redis (two worktrees, a benchmark beside the tests) from seeing each other's alerts.
     notifyEnv.put("NOTIFY_ALERTS_LIVE_REDIS_CHANNEL", "farthing:notify:alerts:e2e:" + notifyPort);
+    notifyEnv.putAll(config.extraEnv("notify-svc"));
 
     // Two cores run four JVMs here: C1 only and the serial collector start them in about half
     // the CPU; nothing in this suite measures steady-state speed.
     List<String> flags = new ArrayList<>(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx384m"));
-    String extra = System.getProperty("farthing.e2e.jvm-opts", "").trim();
+    String extra = config.jvmOpts().trim();
     if (!extra.isEmpty()) {
       flags.addAll(List.of(extra.split("\\s+")));
     }
@@ -219,14 +265,14 @@ public final class Suite implements AutoCloseable {
 
   private void start() throws InterruptedException {
     for (ServiceProcess s : all) {
-      if (Db.portTaken(s.port())) {
+      if (portTaken(s.port())) {
         throw new IllegalStateException("port " + s.port() + " (for " + s.name() + ") is taken by another process: "
             + "stop it, or move the suite with -Dfarthing.e2e.port.<svc>=...");
       }
     }
     long started = System.nanoTime();
-    Db.recreate(databases.name("auth"), databases.name("risk"), databases.name("payments"), databases.name("notify"));
-    Db.flushRedis(Integer.parseInt(System.getProperty("farthing.e2e.redis-db", "9")));
+    config.db().recreate(databases.name("auth"), databases.name("risk"), databases.name("payments"), databases.name("notify"));
+    config.redis().flushDb();
     Runtime.getRuntime().addShutdownHook(shutdownHook);
     // All five at once: on two cores the start-up is CPU-bound either way, and starting together
     // overlaps what each waits for. The two payments-svc instances migrate one database; Flyway's
@@ -235,10 +281,14 @@ public final class Suite implements AutoCloseable {
       s.start();
     }
     for (ServiceProcess s : all) {
-      s.awaitReady(READY_TIMEOUT);
+      s.awaitReady(config.readyTimeout());
     }
     System.out.printf("[e2e] suite ready in %.1f s (logs in %s)%n", (System.nanoTime() - started) / 1e9,
         work.resolve("logs"));
+  }
+
+  public Config config() {
+    return config;
   }
 
   public ServiceProcess auth() {
@@ -356,61 +406,138 @@ public final class Suite implements AutoCloseable {
     return out.toString();
   }
 
-  /** PostgreSQL and Redis on loopback, as scripts/lib.sh finds them (FARTHING_DB_*, FARTHING_REDIS_*). */
-  static final class Db {
-    static final String HOST = env("FARTHING_DB_HOST", "127.0.0.1");
-    static final String PORT = env("FARTHING_DB_PORT", "5432");
-    static final String USER = env("FARTHING_DB_USER", "postgres");
-    static final String PASSWORD = env("FARTHING_DB_PASSWORD", "");
-    static final String REDIS_HOST = env("FARTHING_REDIS_HOST", "127.0.0.1");
-    static final int REDIS_PORT = Integer.parseInt(env("FARTHING_REDIS_PORT", "6379"));
+  /** Whether something listens on 127.0.0.1:{@code port}. */
+  public static boolean portTaken(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 300);
+      return true;
+    } catch (IOException free) {
+      return false;
+    }
+  }
 
-    private Db() {}
+  private static String env(String name, String fallback) {
+    String value = System.getenv(name);
+    return value == null || value.isBlank() ? fallback : value;
+  }
 
-    static Map<String, String> urls(String database) {
+  /**
+   * Where a suite runs: its work directory (logs, pid files, secrets), its five ports, its
+   * PostgreSQL server and database suffix, its Redis and database number, extra environment per
+   * service ({@code auth-svc}, {@code risk-svc}, {@code payments-svc} — both instances —,
+   * {@code notify-svc}; applied last, so it can override this class's test settings), extra JVM
+   * flags and the start-up bound. {@link #fromSystemProperties} is the shared suite's.
+   */
+  public record Config(
+      Path work,
+      int authPort,
+      int riskPort,
+      int paymentsAPort,
+      int paymentsBPort,
+      int notifyPort,
+      Db db,
+      String dbSuffix,
+      Redis redis,
+      Map<String, Map<String, String>> extraEnv,
+      String jvmOpts,
+      Duration readyTimeout) {
+
+    public Config {
+      extraEnv = Map.copyOf(extraEnv);
+    }
+
+    /** The shared suite's: {@code farthing.e2e.*} system properties, lib.sh's PostgreSQL and Redis. */
+    public static Config fromSystemProperties(Path root) {
+      return new Config(
+          Path.of(System.getProperty("farthing.e2e.work", root.resolve("e2e/target/e2e").toString())),
+          Integer.getInteger("farthing.e2e.port.auth", 38101),
+          Integer.getInteger("farthing.e2e.port.risk", 38103),
+          Integer.getInteger("farthing.e2e.port.payments-a", 38102),
+          Integer.getInteger("farthing.e2e.port.payments-b", 38112),
+          Integer.getInteger("farthing.e2e.port.notify", 38104),
+          Db.fromEnv(),
+          System.getProperty("farthing.e2e.db-suffix", "_e2e"),
+          Redis.fromEnv(Integer.getInteger("farthing.e2e.redis-db", 9)),
+          Map.of(),
+          System.getProperty("farthing.e2e.jvm-opts", ""),
+          Duration.ofSeconds(Long.getLong("farthing.e2e.ready-timeout-seconds", 240)));
+    }
+
+    /** The extra environment of {@code service} (empty when none). */
+    public Map<String, String> extraEnv(String service) {
+      return extraEnv.getOrDefault(service, Map.of());
+    }
+  }
+
+  /** A PostgreSQL server and the login the suite uses on it (lib.sh's {@code FARTHING_DB_*} for the shared one). */
+  public record Db(String host, int port, String user, String password) {
+    public static Db fromEnv() {
+      return new Db(env("FARTHING_DB_HOST", "127.0.0.1"), Integer.parseInt(env("FARTHING_DB_PORT", "5432")),
+          env("FARTHING_DB_USER", "postgres"), env("FARTHING_DB_PASSWORD", ""));
+    }
+
+    Map<String, String> urls(String database) {
       Map<String, String> env = new LinkedHashMap<>();
-      env.put("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://" + HOST + ":" + PORT + "/" + database);
-      env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://" + HOST + ":" + PORT + "/" + database);
+      env.put("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://" + host + ":" + port + "/" + database);
+      env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://" + host + ":" + port + "/" + database);
       return env;
     }
 
-    /** Each run starts from empty databases: nothing of an earlier run (or its keys) lingers. */
-    static void recreate(String... databases) {
+    public String jdbcUrl(String database) {
+      return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+    }
+
+    /** A new JDBC connection to {@code database} on this server. */
+    public Connection connect(String database) throws java.sql.SQLException {
       Properties login = new Properties();
-      login.setProperty("user", USER);
-      if (!PASSWORD.isEmpty()) {
-        login.setProperty("password", PASSWORD);
+      login.setProperty("user", user);
+      if (!password.isEmpty()) {
+        login.setProperty("password", password);
       }
       login.setProperty("connectTimeout", "5");
-      try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + HOST + ":" + PORT + "/postgres", login);
-          Statement s = c.createStatement()) {
+      return DriverManager.getConnection(jdbcUrl(database), login);
+    }
+
+    /** Each run starts from empty databases: nothing of an earlier run (or its keys) lingers. */
+    void recreate(String... databases) {
+      try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
         s.execute("set client_min_messages = warning");
         for (String db : databases) {
           s.execute("drop database if exists " + db + " with (force)");
           s.execute("create database " + db);
         }
       } catch (java.sql.SQLException e) {
-        throw new IllegalStateException("cannot (re)create the e2e databases at " + HOST + ":" + PORT + " as " + USER
+        throw new IllegalStateException("cannot (re)create the e2e databases at " + host + ":" + port + " as " + user
             + ": " + e.getMessage(), e);
       }
     }
+  }
 
-    static void flushRedis(int db) {
+  /** A Redis server and the database number auth-svc, risk-svc and notify-svc use on it. */
+  public record Redis(String host, int port, int db) {
+    public static Redis fromEnv(int db) {
+      return new Redis(env("FARTHING_REDIS_HOST", "127.0.0.1"), Integer.parseInt(env("FARTHING_REDIS_PORT", "6379")), db);
+    }
+
+    void flushDb() {
+      String select = Integer.toString(db);
+      String replies = command(2, "*2\r\n$6\r\nSELECT\r\n$" + select.length() + "\r\n" + select + "\r\n*1\r\n$7\r\nFLUSHDB\r\n");
+      if (!replies.equals("+OK\r\n+OK\r\n")) {
+        throw new IllegalStateException("Redis refused SELECT/FLUSHDB: " + replies.strip());
+      }
+    }
+
+    /** Sends raw RESP {@code commands} and returns the first {@code replies} reply lines. */
+    public String command(int replies, String commands) {
       try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress(REDIS_HOST, REDIS_PORT), 2000);
+        socket.connect(new InetSocketAddress(host, port), 2000);
         socket.setSoTimeout(5000);
-        String select = Integer.toString(db);
-        String command = "*2\r\n$6\r\nSELECT\r\n$" + select.length() + "\r\n" + select + "\r\n*1\r\n$7\r\nFLUSHDB\r\n";
         OutputStream out = socket.getOutputStream();
-        out.write(command.getBytes(StandardCharsets.US_ASCII));
+        out.write(commands.getBytes(StandardCharsets.US_ASCII));
         out.flush();
-        InputStream in = socket.getInputStream();
-        String replies = readLines(in, 2);
-        if (!replies.equals("+OK\r\n+OK\r\n")) {
-          throw new IllegalStateException("Redis refused SELECT/FLUSHDB: " + replies.strip());
-        }
+        return readLines(socket.getInputStream(), replies);
       } catch (IOException e) {
-        throw new IllegalStateException("Redis at " + REDIS_HOST + ":" + REDIS_PORT + " does not answer: " + e.getMessage(), e);
+        throw new IllegalStateException("Redis at " + host + ":" + port + " does not answer: " + e.getMessage(), e);
       }
     }
 
@@ -428,20 +555,6 @@ public final class Suite implements AutoCloseable {
         }
       }
       return out.toString();
-    }
-
-    static boolean portTaken(int port) {
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 300);
-        return true;
-      } catch (IOException free) {
-        return false;
-      }
-    }
-
-    private static String env(String name, String fallback) {
-      String value = System.getenv(name);
-      return value == null || value.isBlank() ? fallback : value;
     }
   }
 }

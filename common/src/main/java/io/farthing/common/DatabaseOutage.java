@@ -1,0 +1,61 @@
+package io.farthing.common;
+
+import io.smallrye.mutiny.CompositeException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import io.vertx.sqlclient.DatabaseException;
+import java.net.ConnectException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Whether a failure is the database going away under a call — its connection closed, refused, or
+ * the server shutting down or still recovering — rather than a fault of the call. Such a failure
+ * is answered UNAVAILABLE / 503 (retry with the same idempotency key), not INTERNAL: the call's
+ * transaction did not commit (or, if the commit's answer was what got lost, the key records it and
+ * the retry replays it), and its key was released for the retry.
+ */
+public final class DatabaseOutage {
+  private static final int MAX_CAUSES = 32;
+
+  private DatabaseOutage() {}
+
+  public static boolean is(Throwable failure) {
+    Deque<Throwable> todo = new ArrayDeque<>();
+    Set<Throwable> seen = new HashSet<>();
+    todo.add(failure);
+    while (!todo.isEmpty() && seen.size() < MAX_CAUSES) {
+      Throwable t = todo.poll();
+      if (!seen.add(t)) {
+        continue;
+      }
+      if (t instanceof ClosedConnectionException || t instanceof ConnectException) {
+        return true;
+      }
+      if (t instanceof DatabaseException db && unavailableState(db.getSqlState())) {
+        return true;
+      }
+      if (t instanceof CompositeException composite) {
+        todo.addAll(composite.getCauses());
+      }
+      if (t.getCause() != null) {
+        todo.add(t.getCause());
+      }
+    }
+    return false;
+  }
+
+  /**
+   * SQLSTATE class 08 (connection exception) and 57P01-57P03 (admin shutdown, crash shutdown,
+   * cannot connect now: the server is starting or recovering).
+   */
+  private static boolean unavailableState(String state) {
+    return state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03"));
+  }
+
+  /** The answer to give instead of an internal error. */
+  public static ApiException answer() {
+    return ApiException.unavailable("The database is unavailable for a moment; retry with the same idempotency key");
+  }
+}
