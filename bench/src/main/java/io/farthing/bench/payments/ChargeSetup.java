@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ChargeSetup {
   static final String EUR = "EUR";
-  static final List<String> PARTNER_SCOPES = List.of("payments:charge", "payments:read");
+  /** payments:refund for the mixed workload's refunds. */
+  static final List<String> PARTNER_SCOPES = List.of("payments:charge", "payments:refund", "payments:read");
   /** Top-ups are made in steps below risk-svc's AML watch (90 % of 1,000.00). */
   static final long TOP_UP_STEP_MINOR = 40_000;
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -35,8 +36,19 @@ final class ChargeSetup {
    */
   record Payer(UUID userId, Partner own, String email, String password) {}
 
-  /** Everything the runs charge with. */
-  record Population(Partner shared, List<Payer> payers, Map<String, Object> description) {}
+  /**
+   * Everything the runs charge with: the shared partner, the payers, and the mixed workload's
+   * merchants (empty for the charge workload), payer n having consented to
+   * {@code merchants[favourite(n, j, ...)]} for j below {@code favourites}.
+   */
+  record Population(Partner shared, List<Payer> payers, List<Partner> merchants, int favourites,
+      Map<String, Object> description) {}
+
+  /** The index of payer {@code payer}'s {@code j}-th favourite of {@code merchants} merchants (all distinct while j < merchants). */
+  static int favourite(int payer, int j, int merchants) {
+    // 7919 is prime: consecutive payers start far apart, so every merchant has about as many payers.
+    return (int) Math.floorMod(payer * 7919L + j, (long) merchants);
+  }
 
   private final String auth;
   private final String payments;
@@ -103,16 +115,44 @@ final class ChargeSetup {
    */
   Population population(int users, boolean ownMerchants, long fundMinor, long maxPerChargeMinor, String category,
       int threads) throws Exception {
+    return population(users, ownMerchants, 0, 0, fundMinor, maxPerChargeMinor, category, threads);
+  }
+
+  /**
+   * The same, with {@code merchantCount} more merchants (the mixed workload's), each payer
+   * consenting to {@code favourites} of them ({@link #favourite}).
+   */
+  Population population(int users, boolean ownMerchants, int merchantCount, int favourites, long fundMinor,
+      long maxPerChargeMinor, String category, int threads) throws Exception {
     long started = System.nanoTime();
     Partner shared = partner("bench " + runId + " shared merchant", category);
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     AtomicInteger done = new AtomicInteger();
     List<Future<Payer>> futures = new ArrayList<>();
     try {
+      List<Future<Partner>> made = new ArrayList<>();
+      for (int m = 0; m < merchantCount; m++) {
+        int n = m;
+        made.add(pool.submit(() -> partner("bench " + runId + " merchant " + n, category)));
+      }
+      List<Partner> merchants = new ArrayList<>(merchantCount);
+      for (Future<Partner> f : made) {
+        merchants.add(f.get());
+      }
+      if (merchantCount > 0) {
+        System.err.printf("  %d merchants ready (%.0f s)%n", merchantCount, (System.nanoTime() - started) / 1e9);
+      }
+      int consented = Math.min(favourites, merchantCount);
       for (int i = 0; i < users; i++) {
         int n = i;
         futures.add(pool.submit(() -> {
           Payer payer = payer(n, shared, ownMerchants, fundMinor, maxPerChargeMinor, category);
+          if (consented > 0) {
+            String token = login(payer.email(), payer.password());
+            for (int j = 0; j < consented; j++) {
+              consent(token, merchants.get(favourite(n, j, merchantCount)), maxPerChargeMinor);
+            }
+          }
           int count = done.incrementAndGet();
           if (count % 100 == 0 || count == users) {
             System.err.printf("  %d/%d users ready (%.0f s)%n", count, users, (System.nanoTime() - started) / 1e9);
@@ -126,13 +166,17 @@ final class ChargeSetup {
       }
       Map<String, Object> description = new LinkedHashMap<>();
       description.put("users", users);
-      description.put("merchants", ownMerchants ? users + 1 : 1);
+      description.put("merchants", (ownMerchants ? users + 1 : 1) + merchantCount);
+      if (merchantCount > 0) {
+        description.put("mixMerchants", merchantCount);
+        description.put("consentsPerPayerToMixMerchants", consented);
+      }
       description.put("fundedMinorPerUser", fundMinor);
       description.put("kycTier", 3);
       description.put("consentMaxPerChargeMinor", maxPerChargeMinor);
       description.put("merchantCategory", category);
       description.put("seconds", Math.round((System.nanoTime() - started) / 1e8) / 10.0);
-      return new Population(shared, List.copyOf(payers), description);
+      return new Population(shared, List.copyOf(payers), List.copyOf(merchants), consented, description);
     } finally {
       pool.shutdownNow();
     }
