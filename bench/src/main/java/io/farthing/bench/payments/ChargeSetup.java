@@ -189,7 +189,15 @@ final class ChargeSetup {
     UUID userId = UUID.fromString(user.path("id").asText());
     String token = login(email, password);
     // Tier 3: a benchmark user spends in minutes what the default tier allows in a day.
-    http.put(payments + "/admin/v1/users/" + userId + "/kyc", admin(), Map.of("tier", 3)).expect(200, 204);
+    JsonHttp.Reply kyc = null;
+    for (int attempt = 1; attempt <= SETUP_ATTEMPTS; attempt++) {
+      kyc = http.put(payments + "/admin/v1/users/" + userId + "/kyc", admin(), Map.of("tier", 3));
+      if (kyc.status() != 503) {
+        break;
+      }
+      pause(attempt);
+    }
+    kyc.expect(200, 204);
     for (long left = fundMinor; left > 0; left -= TOP_UP_STEP_MINOR) {
       long amount = Math.min(left, TOP_UP_STEP_MINOR);
       topUp(token, amount);
@@ -205,10 +213,20 @@ final class ChargeSetup {
 
   /** A top-up with the sandbox card; a 202 PENDING (no answer in time) is looked up until it settles. */
   private void topUp(String userToken, long amountMinor) {
-    JsonNode topUp = http.post(payments + "/v1/topups", userToken,
-            Map.of("currency", EUR, "amountMinor", amountMinor, "instrument", "tok_sandbox_visa"),
-            Map.of("Idempotency-Key", "bench-topup-" + UUID.randomUUID()))
-        .expect(201, 202).body();
+    // A 503 (payments-svc could not reach auth-svc in time: cold JVMs on a loaded machine) moved
+    // nothing and frees the key: the same request again, with the same key, a few times.
+    String key = "bench-topup-" + UUID.randomUUID();
+    JsonHttp.Reply reply = null;
+    for (int attempt = 1; attempt <= SETUP_ATTEMPTS; attempt++) {
+      reply = http.post(payments + "/v1/topups", userToken,
+          Map.of("currency", EUR, "amountMinor", amountMinor, "instrument", "tok_sandbox_visa"),
+          Map.of("Idempotency-Key", key));
+      if (reply.status() != 503 && reply.status() != 409) {
+        break;
+      }
+      pause(attempt);
+    }
+    JsonNode topUp = reply.expect(201, 202).body();
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while ("PENDING".equals(topUp.path("status").asText()) && System.nanoTime() < deadline) {
       try {
@@ -221,6 +239,17 @@ final class ChargeSetup {
     }
     if (!"SUCCEEDED".equals(topUp.path("status").asText())) {
       throw new IllegalStateException("a set-up top-up did not succeed: " + topUp);
+    }
+  }
+
+  private static final int SETUP_ATTEMPTS = 6;
+
+  private static void pause(int attempt) {
+    try {
+      Thread.sleep(500L * attempt);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
