@@ -18,21 +18,22 @@ public final class LatencyChart {
     Map<String, Object> byOperation = (Map<String, Object>) report.getOrDefault("byOperation", Map.of());
     List<SvgChart.Series> latency = new ArrayList<>();
     int colour = 0;
-    latency.add(new SvgChart.Series("all p50", SvgChart.PALETTE.get(colour++), latencyPoints(overall, "p50Micros")));
-    latency.add(new SvgChart.Series("all p99", SvgChart.PALETTE.get(colour++), latencyPoints(overall, "p99Micros")));
-    latency.add(new SvgChart.Series("all max", SvgChart.PALETTE.get(colour++), latencyPoints(overall, "maxMicros")));
+    // The whole run's lines are drawn thicker than the operations' own.
+    latency.add(new SvgChart.Series("all p50", SvgChart.PALETTE.get(colour++), latencyPoints(overall, "p50Micros"), 3));
+    latency.add(new SvgChart.Series("all p99", SvgChart.PALETTE.get(colour++), latencyPoints(overall, "p99Micros"), 3));
+    latency.add(new SvgChart.Series("all max", SvgChart.PALETTE.get(colour++), latencyPoints(overall, "maxMicros"), 3));
     List<SvgChart.Series> rate = new ArrayList<>();
-    rate.add(new SvgChart.Series("answered/s", SvgChart.PALETTE.get(0), countPoints(overall, "ok")));
-    rate.add(new SvgChart.Series("errors/s", SvgChart.PALETTE.get(1), countPoints(overall, "errors")));
+    rate.add(new SvgChart.Series("answered/s", SvgChart.PALETTE.get(0), countPoints(overall, "ok"), 2));
+    rate.add(new SvgChart.Series("errors/s", SvgChart.PALETTE.get(1), countPoints(overall, "errors"), 2));
     for (Map.Entry<String, Object> op : byOperation.entrySet()) {
       List<Map<String, Object>> series = (List<Map<String, Object>>) ((Map<String, Object>) op.getValue()).get("perSecond");
       latency.add(new SvgChart.Series(op.getKey() + " p99", SvgChart.PALETTE.get(colour++ % SvgChart.PALETTE.size()),
-          latencyPoints(series, "p99Micros")));
+          latencyPoints(series, "p99Micros"), 1.2));
     }
     String from = String.valueOf(report.getOrDefault("latencyMeasuredFrom", "send time"));
     return SvgChart.render(title, "seconds into the measured run",
-        List.of(new SvgChart.Panel("latency per second, from the " + from, "ms", true, latency),
-            new SvgChart.Panel("calls answered per second", "calls/s", false, rate)),
+        List.of(new SvgChart.Panel("latency of the answered calls per second, from the " + from, "ms", true, latency),
+            new SvgChart.Panel("calls answered and failed per second", "calls/s", false, rate)),
         900, 300);
   }
 

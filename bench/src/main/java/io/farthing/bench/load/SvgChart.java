@@ -14,9 +14,13 @@ public final class SvgChart {
   /** One value of a series; {@code y} NaN = nothing measured there. */
   public record Point(double x, double y) {}
 
-  public record Series(String name, String colour, List<Point> points) {
+  public record Series(String name, String colour, List<Point> points, double strokeWidth) {
     public Series {
       points = List.copyOf(points);
+    }
+
+    public Series(String name, String colour, List<Point> points) {
+      this(name, colour, points, 1.5);
     }
 
     /** The points that have a value (the ones drawn). */
@@ -37,7 +41,7 @@ public final class SvgChart {
 
   private static final int LEFT = 70;
   private static final int RIGHT = 180;
-  private static final int TOP = 40;
+  private static final int TITLE_LINE = 18;
   private static final int GAP = 50;
   private static final int BOTTOM = 40;
 
@@ -69,18 +73,23 @@ public final class SvgChart {
       xMax = xMin + 1;
     }
     int plotWidth = width - LEFT - RIGHT;
-    int height = TOP + panels.size() * panelHeight + (panels.size() - 1) * GAP + BOTTOM;
+    // The title's lines (split at newlines), then each panel with its own heading above it.
+    String[] titleLines = title.split("\n");
+    int top0 = 10 + titleLines.length * TITLE_LINE + 22;
+    int height = top0 + panels.size() * panelHeight + (panels.size() - 1) * GAP + BOTTOM;
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT,
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>%n<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" "
             + "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"11\">%n",
         width, height, width, height));
-    out.append("<title>").append(escape(title)).append("</title>\n");
+    out.append("<title>").append(escape(String.join(" — ", titleLines))).append("</title>\n");
     out.append(String.format(Locale.ROOT, "<rect x=\"0\" y=\"0\" width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>%n", width, height));
-    out.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"20\" font-size=\"14\" font-weight=\"bold\">%s</text>%n",
-        LEFT, escape(title)));
+    for (int i = 0; i < titleLines.length; i++) {
+      out.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"%d\"%s>%s</text>%n",
+          LEFT, 10 + (i + 1) * TITLE_LINE - 4, i == 0 ? 14 : 12, i == 0 ? " font-weight=\"bold\"" : "", escape(titleLines[i])));
+    }
     for (int i = 0; i < panels.size(); i++) {
-      int top = TOP + i * (panelHeight + GAP);
+      int top = top0 + i * (panelHeight + GAP);
       panel(out, panels.get(i), top, plotWidth, panelHeight, xMin, xMax, i == panels.size() - 1 ? xLabel : null);
     }
     out.append("</svg>\n");
@@ -169,16 +178,16 @@ public final class SvgChart {
         if (drawable(p.y(), panel.logY())) {
           run.add(p);
         } else {
-          line(out, run, s.colour(), sx, sy);
+          line(out, run, s.colour(), s.strokeWidth(), sx, sy);
           run.clear();
         }
       }
-      line(out, run, s.colour(), sx, sy);
+      line(out, run, s.colour(), s.strokeWidth(), sx, sy);
       out.append("</g>\n");
       out.append(String.format(Locale.ROOT,
-          "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"/>"
+          "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"%.1f\"/>"
               + "<text x=\"%d\" y=\"%d\">%s</text>%n",
-          LEFT + plotWidth + 10, legendY - 4, LEFT + plotWidth + 30, legendY - 4, escape(s.colour()),
+          LEFT + plotWidth + 10, legendY - 4, LEFT + plotWidth + 30, legendY - 4, escape(s.colour()), Math.max(2, s.strokeWidth()),
           LEFT + plotWidth + 35, legendY, escape(s.name())));
       legendY += 16;
     }
@@ -186,12 +195,13 @@ public final class SvgChart {
   }
 
   /** One unbroken stretch of a series: a polyline, and a dot when it is a single point. */
-  private static void line(StringBuilder out, List<Point> run, String colour,
+  private static void line(StringBuilder out, List<Point> run, String colour, double strokeWidth,
       java.util.function.DoubleUnaryOperator sx, java.util.function.DoubleUnaryOperator sy) {
     if (run.isEmpty()) {
       return;
     }
-    out.append("<polyline fill=\"none\" stroke=\"").append(escape(colour)).append("\" stroke-width=\"1.5\" points=\"");
+    out.append(String.format(Locale.ROOT, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"%.1f\" points=\"",
+        escape(colour), strokeWidth));
     for (int i = 0; i < run.size(); i++) {
       Point p = run.get(i);
       out.append(String.format(Locale.ROOT, "%s%.1f,%.1f", i == 0 ? "" : " ", sx.applyAsDouble(p.x()), sy.applyAsDouble(p.y())));

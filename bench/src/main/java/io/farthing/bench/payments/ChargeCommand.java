@@ -516,7 +516,11 @@ public class ChargeCommand implements Callable<Integer> {
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("name", run.name());
     fields.putAll(report.fields());
-    long succeeded = outcome.measured().outcomes().getOrDefault("SUCCEEDED", 0L);
+    // In the mix, a top-up or a charge read back can be SUCCEEDED too: count the charges made.
+    io.farthing.bench.load.Results charges = mixed()
+        ? outcome.measured().operations().getOrDefault(MixWeights.Op.CHARGE.label, new io.farthing.bench.load.Results())
+        : outcome.measured();
+    long succeeded = charges.outcomes().getOrDefault("SUCCEEDED", 0L);
     fields.put("succeededPerSecond", Math.round(succeeded / (outcome.measuredNanos() / 1e9) * 10) / 10.0);
     Map<String, Object> load = new LinkedHashMap<>();
     load.put("before", loadBefore);
@@ -543,7 +547,8 @@ public class ChargeCommand implements Callable<Integer> {
       if (parent != null) {
         Files.createDirectories(parent);
       }
-      String title = String.format(Locale.ROOT, "%s %s: %s", benchmarkName(), run.name(), describe(run.plan()));
+      String title = String.format(Locale.ROOT, "%s %s (%s)%n%s", benchmarkName(), run.name(), fields.get("startedAt"),
+          describe(run.plan()));
       Files.writeString(chart, io.farthing.bench.load.LatencyChart.svg(title, fields));
       fields.put("chart", chart.getFileName().toString());
       System.out.println("  chart       " + chart);

@@ -58,14 +58,14 @@ class SvgChartTest {
       p50.add(new SvgChart.Point(t, 5 + t % 7));
       p99.add(new SvgChart.Point(t, 40 + t));
     }
-    String svg = SvgChart.render("mix <open> & \"quoted\"", "seconds",
+    String svg = SvgChart.render("mix <open> & \"quoted\"\nsecond line", "seconds",
         List.of(new SvgChart.Panel("latency", "ms", true,
                 List.of(new SvgChart.Series("p50", "#1f77b4", p50), new SvgChart.Series("p99 & more", "#d62728", p99))),
             new SvgChart.Panel("rate", "calls/s", false, List.of(new SvgChart.Series("ok", "#2ca02c", p50)))),
         900, 300);
     Document doc = parse(svg);
     assertEquals("svg", doc.getDocumentElement().getLocalName());
-    assertEquals("mix <open> & \"quoted\"",
+    assertEquals("mix <open> & \"quoted\" — second line",
         doc.getDocumentElement().getElementsByTagNameNS("http://www.w3.org/2000/svg", "title").item(0).getTextContent());
     Map<String, Integer> drawn = drawnPoints(doc);
     assertEquals(Map.of("p50", 60, "p99 & more", 60, "ok", 60), drawn);
@@ -95,12 +95,25 @@ class SvgChartTest {
     }
     String svg = SvgChart.render("range", "s",
         List.of(new SvgChart.Panel("latency", "ms", true, List.of(new SvgChart.Series("max", "#000000", points)))), 800, 250);
-    Element line = (Element) parse(svg).getElementsByTagNameNS("http://www.w3.org/2000/svg", "polyline").item(0);
+    Document doc = parse(svg);
+    Element frame = null;
+    NodeList rects = doc.getElementsByTagNameNS("http://www.w3.org/2000/svg", "rect");
+    for (int i = 0; i < rects.getLength(); i++) {
+      if ("none".equals(((Element) rects.item(i)).getAttribute("fill"))) {
+        frame = (Element) rects.item(i);
+      }
+    }
+    double left = Double.parseDouble(frame.getAttribute("x"));
+    double top = Double.parseDouble(frame.getAttribute("y"));
+    double right = left + Double.parseDouble(frame.getAttribute("width"));
+    double bottom = top + Double.parseDouble(frame.getAttribute("height"));
+    assertEquals(250, bottom - top, "the panel is as high as asked");
+    Element line = (Element) doc.getElementsByTagNameNS("http://www.w3.org/2000/svg", "polyline").item(0);
     for (String pair : line.getAttribute("points").split(" ")) {
       double x = Double.parseDouble(pair.split(",")[0]);
       double y = Double.parseDouble(pair.split(",")[1]);
-      assertTrue(x >= 70 && x <= 800 - 180, "x " + x);
-      assertTrue(y >= 40 && y <= 40 + 250, "y " + y);
+      assertTrue(x >= left && x <= right, "x " + x);
+      assertTrue(y >= top && y <= bottom, "y " + y);
     }
   }
 
