@@ -1,6 +1,7 @@
 package io.farthing.bench;
 
 import io.farthing.bench.auth.MintTokenCommand;
+import io.farthing.bench.load.ChartCommand;
 import io.farthing.bench.notify.WebhooksCommand;
 import io.farthing.bench.payments.ChargeCommand;
 import io.farthing.bench.risk.RiskScoreCommand;
@@ -15,5 +16,5 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Farthing load generator.",
-    subcommands = {RiskScoreCommand.class, ChargeCommand.class, WebhooksCommand.class, MintTokenCommand.class})
+    subcommands = {RiskScoreCommand.class, ChargeCommand.class, WebhooksCommand.class, MintTokenCommand.class, ChartCommand.class})
 public class BenchCommand {}

@@ -168,6 +168,7 @@ public final class LoadRunner {
     private final long intendedNanos;
     private final long sentNanos;
     private final boolean closedLoop;
+    private volatile Results operation;
     private boolean reported;
 
     Tracker(Results phase, long intendedNanos, long sentNanos, boolean closedLoop) {
@@ -178,9 +179,19 @@ public final class LoadRunner {
     }
 
     @Override
+    public void operation(String name) {
+      operation = phase.operation(name);
+    }
+
+    @Override
     public void succeeded(String outcome, String... flags) {
       if (once()) {
-        phase.succeeded(intendedNanos, sentNanos, System.nanoTime(), outcome, flags);
+        long now = System.nanoTime();
+        phase.succeeded(intendedNanos, sentNanos, now, outcome, flags);
+        Results op = operation;
+        if (op != null) {
+          op.succeeded(intendedNanos, sentNanos, now, outcome, flags);
+        }
         next();
       }
     }
@@ -195,6 +206,11 @@ public final class LoadRunner {
       if (once()) {
         phase.failed(code);
         phase.failureDetail(code, detail);
+        Results op = operation;
+        if (op != null) {
+          op.failed(code);
+          op.failureDetail(code, detail);
+        }
         next();
       }
     }

@@ -94,8 +94,46 @@ public final class Report {
       series.add(s);
     }
     f.put("perSecond", series);
+    Map<String, Results> operations = m.operations();
+    if (!operations.isEmpty()) {
+      Map<String, Object> byOperation = new LinkedHashMap<>();
+      long all = m.ok() + m.failed();
+      operations.forEach((name, r) -> byOperation.put(name, operation(r, seconds, all, run.plan().openLoop())));
+      f.put("byOperation", byOperation);
+    }
     f.put("latencyHistogram", encode(latency));
     return new Report(f);
+  }
+
+  /** One operation's figures within a run: its share of the calls, throughput, latency, errors, series. */
+  static Map<String, Object> operation(Results r, double seconds, long allCalls, boolean openLoop) {
+    Map<String, Object> o = new LinkedHashMap<>();
+    long count = r.ok() + r.failed();
+    o.put("count", count);
+    o.put("share", allCalls > 0 ? Math.round(count * 1000.0 / allCalls) / 1000.0 : 0);
+    o.put("ok", r.ok());
+    o.put("errors", r.failed());
+    o.put("throughputPerSecond", round1(r.ok() / seconds));
+    o.put("errorsByCode", r.errors());
+    o.put("errorExamples", r.errorExamples());
+    o.put("outcomes", r.outcomes());
+    o.put("latencyMicros", percentiles(r.latency()));
+    if (openLoop) {
+      o.put("serviceTimeMicros", percentiles(r.serviceTime()));
+    }
+    List<Map<String, Object>> series = new ArrayList<>();
+    for (Results.Interval i : r.intervals()) {
+      Map<String, Object> s = new LinkedHashMap<>();
+      s.put("t", i.endSeconds());
+      s.put("ok", i.ok());
+      s.put("errors", i.errors());
+      s.put("p50Micros", i.p50Micros());
+      s.put("p99Micros", i.p99Micros());
+      s.put("maxMicros", i.maxMicros());
+      series.add(s);
+    }
+    o.put("perSecond", series);
+    return o;
   }
 
   public Map<String, Object> fields() {
@@ -135,6 +173,16 @@ public final class Report {
           ms(service.get("p50")), ms(service.get("p99")), ms(service.get("max")), ms(lag.get("p99")), ms(lag.get("max"))));
     }
     out.append(String.format(Locale.ROOT, "  outcomes    %s  flags %s%n", fields.get("outcomes"), fields.get("flags")));
+    Map<String, Object> byOperation = (Map<String, Object>) fields.get("byOperation");
+    if (byOperation != null) {
+      byOperation.forEach((name, value) -> {
+        Map<String, Object> o = (Map<String, Object>) value;
+        Map<String, Object> l = (Map<String, Object>) o.get("latencyMicros");
+        out.append(String.format(Locale.ROOT, "  %-11s %.1f/s ok, p50 %s  p95 %s  p99 %s  p99.9 %s, errors %s%n", name,
+            o.get("throughputPerSecond"), ms(l.get("p50")), ms(l.get("p95")), ms(l.get("p99")), ms(l.get("p99.9")),
+            o.get("errorsByCode")));
+      });
+    }
     Map<String, Object> slo = (Map<String, Object>) fields.get("slo");
     if (slo != null) {
       out.append(String.format(Locale.ROOT, "  target      p99 <= %s: %s%n", ms(slo.get("p99Micros")),

@@ -34,6 +34,7 @@ public final class Results {
   private final Map<String, LongAdder> flags = new ConcurrentHashMap<>();
   private final Map<String, List<String>> errorExamples = new ConcurrentHashMap<>();
   private final List<Interval> intervals = new ArrayList<>();
+  private final Map<String, Results> operations = new ConcurrentHashMap<>();
   private Histogram recycled;
   private long lastTickNanos;
 
@@ -85,6 +86,27 @@ public final class Results {
     return copy;
   }
 
+  /**
+   * The figures of one kind of call within this phase (a mixed workload's "charge", "refund",
+   * ...): a {@link Results} of its own, ticked with this one, so each operation has its own
+   * counts, errors, percentiles and per-second series. The phase's own figures still count every
+   * call.
+   */
+  public Results operation(String name) {
+    return operations.computeIfAbsent(name, k -> {
+      Results child = new Results();
+      synchronized (this) {
+        child.startIntervals(lastTickNanos);
+      }
+      return child;
+    });
+  }
+
+  /** The operations seen so far, by name. */
+  public Map<String, Results> operations() {
+    return new TreeMap<>(operations);
+  }
+
   /** How late the generator sent a call compared with its schedule (open loop only). */
   public void sentLate(long lagNanos) {
     sendLag.recordValue(clamp(Math.max(0, lagNanos) / 1_000));
@@ -96,6 +118,9 @@ public final class Results {
    */
   public synchronized void startIntervals(long nanos) {
     lastTickNanos = nanos;
+    for (Results child : operations.values()) {
+      child.startIntervals(nanos);
+    }
   }
 
   /** Closes the interval that ends at {@code nanos}: one entry of the per-second series. */
@@ -115,6 +140,9 @@ public final class Results {
     }
     lastTickNanos = nanos;
     recycled = interval;
+    for (Results child : operations.values()) {
+      child.tick(nanos, runStartNanos);
+    }
   }
 
   public long ok() {

@@ -30,5 +30,12 @@ public interface Target extends AutoCloseable {
     default void failed(String code, String detail) {
       failed(code);
     }
+
+    /**
+     * Names the kind of call this is (a mixed workload's "charge", "refund", ...), before its
+     * answer is reported: the answer then also counts in that operation's own figures
+     * ({@link Results#operation}).
+     */
+    default void operation(String name) {}
   }
 }

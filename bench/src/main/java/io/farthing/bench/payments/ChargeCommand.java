@@ -5,6 +5,7 @@ import io.farthing.bench.load.LoadPlan;
 import io.farthing.bench.load.LoadRunner;
 import io.farthing.bench.load.ProcessCpu;
 import io.farthing.bench.load.Report;
+import io.farthing.bench.load.Target;
 import io.farthing.proto.payments.v1.Charge;
 import io.farthing.proto.payments.v1.PaymentsGrpc;
 import io.grpc.ManagedChannel;
@@ -152,12 +153,39 @@ public class ChargeCommand implements Callable<Integer> {
   @Option(names = "--out", description = "Write the JSON report here.")
   Path out;
 
+  @Option(names = "--workload", defaultValue = "charge",
+      description = "charge: CreateCharge only (one shared merchant, and a merchant per payer for the hot-row run); "
+          + "mix: charges, refunds, look-ups, transfers and top-ups in the --mix proportions, over --merchants "
+          + "merchants (default: ${DEFAULT-VALUE}).")
+  String workload;
+
+  @Option(names = "--mix", defaultValue = MixWeights.DEFAULT,
+      description = "mix: op=weight,... of charge (gRPC CreateCharge), refund (gRPC RefundCharge of an earlier charge), "
+          + "get-charge (gRPC GetCharge), transfer (REST POST /v1/transfers), topup (REST POST /v1/topups), "
+          + "wallet (REST GET /v1/wallets) (default: ${DEFAULT-VALUE}).")
+  String mix;
+
+  @Option(names = "--merchants", defaultValue = "100", description = "mix: merchants charging the payers (default: ${DEFAULT-VALUE}).")
+  int merchantCount;
+
+  @Option(names = "--favourites", defaultValue = "3",
+      description = "mix: merchants each payer consented to and is charged by, in turn (default: ${DEFAULT-VALUE}).")
+  int favourites;
+
+  @Option(names = "--chart-prefix",
+      description = "Write each run's latency-over-time chart to PREFIX-<run>.svg (e.g. docs/benchmarks/payments-mix-1).")
+  String chartPrefix;
+
   private static final String CATEGORY = "bench_load";
   private static final long CONSENT_MAX_MINOR = 1_000;
   private static final Duration TOKEN_REUSE = Duration.ofMinutes(8);
   private static final int SETTLED_IN_A_ROW = 5;
 
   private final Map<String, Token> tokens = new ConcurrentHashMap<>();
+  private final Map<java.util.UUID, Token> userTokens = new ConcurrentHashMap<>();
+  private final MixTarget.ChargePool chargePool = new MixTarget.ChargePool();
+  private MixWeights mixWeights;
+  private java.net.http.HttpClient restClient;
 
   private record Token(String value, long fetchedAtNanos) {}
 
@@ -170,6 +198,24 @@ public class ChargeCommand implements Callable<Integer> {
     if (!riskPolicy.equals("allow-list") && !riskPolicy.equals("as-is")) {
       System.err.println("--risk-policy is allow-list or as-is, not " + riskPolicy);
       return 2;
+    }
+    if (!workload.equals("charge") && !workload.equals("mix")) {
+      System.err.println("--workload is charge or mix, not " + workload);
+      return 2;
+    }
+    if (mixed()) {
+      try {
+        mixWeights = MixWeights.parse(mix);
+      } catch (IllegalArgumentException e) {
+        System.err.println("--mix: " + e.getMessage());
+        return 2;
+      }
+      if (merchantCount < 1 || favourites < 1 || users < 2) {
+        System.err.println("--workload mix needs --merchants >= 1, --favourites >= 1 and --users >= 2");
+        return 2;
+      }
+      restClient = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3))
+          .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
     }
     String[] admin = adminLogin();
     if (admin == null) {
@@ -190,8 +236,9 @@ public class ChargeCommand implements Callable<Integer> {
             CATEGORY, riskChanges.allowRule(), riskChanges.disabledBudget() ? ", rule risk-budget disabled" : "");
       }
       System.err.printf("Setting up %,d users (run %s) through the public APIs...%n", users, runId);
-      ChargeSetup.Population population =
-          setup.population(users, !noClosed && !noOwnMerchants, fundMinor, CONSENT_MAX_MINOR, CATEGORY, setupThreads);
+      ChargeSetup.Population population = mixed()
+          ? setup.population(users, false, merchantCount, favourites, fundMinor, CONSENT_MAX_MINOR, CATEGORY, setupThreads)
+          : setup.population(users, !noClosed && !noOwnMerchants, fundMinor, CONSENT_MAX_MINOR, CATEGORY, setupThreads);
       System.err.printf("Set-up done in %s s%n", population.description().get("seconds"));
 
       for (String target : payments) {
@@ -236,6 +283,9 @@ public class ChargeCommand implements Callable<Integer> {
       Map<String, Object> report = report(runId, population, riskChanges, reports);
       report.put("prewarm", prewarmed);
       System.out.print(table(reports));
+      if (mixed()) {
+        System.out.print(operationTable(reports));
+      }
       if (out != null) {
         Path parent = out.toAbsolutePath().getParent();
         if (parent != null) {
@@ -280,8 +330,28 @@ public class ChargeCommand implements Callable<Integer> {
     }
   }
 
+  private boolean mixed() {
+    return "mix".equals(workload);
+  }
+
+  private String benchmarkName() {
+    return mixed() ? "payments-mix" : "payments-charge";
+  }
+
   private List<Run> plan() {
     List<Run> runs = new ArrayList<>();
+    if (mixed()) {
+      // The mix has no hot-row comparison: one closed loop for the most it answers.
+      if (!noClosed) {
+        runs.add(new Run("closed-mix", false,
+            new LoadPlan(0, concurrency, closedWarmup, closedDuration, deadline.plusSeconds(1))));
+      }
+      for (double rate : rates.stream().sorted().toList()) {
+        runs.add(new Run(String.format(Locale.ROOT, "open-mix-%.0f", rate), false,
+            new LoadPlan(rate, maxInFlight, warmup, duration, deadline.plusSeconds(1), true, Duration.ofSeconds(10))));
+      }
+      return runs;
+    }
     if (!noClosed) {
       runs.add(new Run("closed-one-merchant", false,
           new LoadPlan(0, concurrency, closedWarmup, closedDuration, deadline.plusSeconds(1))));
@@ -343,8 +413,7 @@ public class ChargeCommand implements Callable<Integer> {
       return out;
     }
     refreshTokens(setup, population, false);
-    ChargeTarget target = new ChargeTarget(channels, population.payers(), false, p -> token(setup, p),
-        population.shared(), "bench-" + runId + "-prewarm-", deadline.toNanos());
+    Target target = target(setup, population, channels, false, "bench-" + runId + "-prewarm-");
     System.err.printf("%nPre-warm: closed loop, %d callers, %d s (not reported)%n", prewarmCallers, prewarm.toSeconds());
     LoadRunner.Outcome outcome =
         new LoadRunner(new LoadPlan(0, prewarmCallers, Duration.ZERO, prewarm, deadline.plusSeconds(1)), target).run();
@@ -421,10 +490,10 @@ public class ChargeCommand implements Callable<Integer> {
   private Map<String, Object> execute(Run run, ChargeSetup setup, ChargeSetup.Population population,
       List<ManagedChannel> channels, String runId, ProcessCpu cpu) throws Exception {
     refreshTokens(setup, population, run.ownMerchants());
-    ChargeTarget target = new ChargeTarget(channels, population.payers(), run.ownMerchants(), p -> token(setup, p),
-        population.shared(), "bench-" + runId + "-" + run.name() + "-", deadline.toNanos());
+    Target target = target(setup, population, channels, run.ownMerchants(), "bench-" + runId + "-" + run.name() + "-");
     System.err.printf("%nRun %s: %s%n", run.name(), describe(run.plan()));
     ProcessCpu.Snapshot cpuBefore = cpu.sample();
+    String loadBefore = loadAverage();
     long generatorBefore = processCpuNanos();
     long wallBefore = System.nanoTime();
     LoadRunner.Outcome outcome = new LoadRunner(run.plan(), target).run();
@@ -437,17 +506,27 @@ public class ChargeCommand implements Callable<Integer> {
     settings.put("channelsPerTarget", channelsPerTarget);
     settings.put("deadlineMillis", deadline.toMillis());
     settings.put("runId", runId);
+    settings.put("workload", workload);
     Map<String, Object> details = new LinkedHashMap<>(target.details());
     details.put("generatorCpuSeconds", Math.round(generatorSeconds * 10) / 10.0);
     details.put("generatorCpuCores", Math.round(generatorSeconds / wallSeconds * 100) / 100.0);
     details.put("generatorJava", Runtime.version().toString());
-    Report report = Report.of("payments-charge", settings, outcome, details, run.plan().openLoop() ? sloP99 : null);
+    Report report = Report.of(benchmarkName(), settings, outcome, details, run.plan().openLoop() ? sloP99 : null);
     System.out.print(report.summary());
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("name", run.name());
     fields.putAll(report.fields());
-    long succeeded = outcome.measured().outcomes().getOrDefault("SUCCEEDED", 0L);
+    // In the mix, a top-up or a charge read back can be SUCCEEDED too: count the charges made.
+    io.farthing.bench.load.Results charges = mixed()
+        ? outcome.measured().operations().getOrDefault(MixWeights.Op.CHARGE.label, new io.farthing.bench.load.Results())
+        : outcome.measured();
+    long succeeded = charges.outcomes().getOrDefault("SUCCEEDED", 0L);
     fields.put("succeededPerSecond", Math.round(succeeded / (outcome.measuredNanos() / 1e9) * 10) / 10.0);
+    Map<String, Object> load = new LinkedHashMap<>();
+    load.put("before", loadBefore);
+    load.put("after", loadAverage());
+    load.put("note", "1, 5 and 15 min load averages of this shared machine (2 cores: above 2, work waits for a core)");
+    fields.put("loadAverage", load);
     if (!cpu.isEmpty()) {
       Map<String, Object> processes = cpu.between(cpuBefore, cpuAfter);
       long calls = outcome.measured().ok() + outcome.measured().failed() + outcome.warmup().ok() + outcome.warmup().failed()
@@ -462,11 +541,60 @@ public class ChargeCommand implements Callable<Integer> {
       fields.put("processes", processes);
       System.out.printf("  CPU         %s cores over the run%n", processes.get("cpuCores"));
     }
+    if (chartPrefix != null) {
+      Path chart = Path.of(chartPrefix + "-" + run.name() + ".svg");
+      Path parent = chart.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      String title = String.format(Locale.ROOT, "%s %s (%s)%n%s", benchmarkName(), run.name(), fields.get("startedAt"),
+          describe(run.plan()));
+      Files.writeString(chart, io.farthing.bench.load.LatencyChart.svg(title, fields));
+      fields.put("chart", chart.getFileName().toString());
+      System.out.println("  chart       " + chart);
+    }
     return fields;
+  }
+
+  /** The target of one run: the mix, or CreateCharge alone. */
+  private Target target(ChargeSetup setup, ChargeSetup.Population population, List<ManagedChannel> channels,
+      boolean own, String keyPrefix) {
+    if (mixed()) {
+      return new MixTarget(mixWeights, channels, population, p -> token(setup, p), p -> userToken(setup, p),
+          url(payments.getFirst()), restClient, chargePool, keyPrefix, deadline.toNanos());
+    }
+    return new ChargeTarget(channels, population.payers(), own, p -> token(setup, p), population.shared(), keyPrefix,
+        deadline.toNanos());
+  }
+
+  /** A payer's access token, signed in again when older than {@link #TOKEN_REUSE} (tokens live 15 min). */
+  private String userToken(ChargeSetup setup, ChargeSetup.Payer payer) {
+    return userTokens.compute(payer.userId(), (id, old) ->
+        old != null && System.nanoTime() - old.fetchedAtNanos() < TOKEN_REUSE.toNanos()
+            ? old : new Token(setup.login(payer.email(), payer.password()), System.nanoTime())).value();
   }
 
   private void refreshTokens(ChargeSetup setup, ChargeSetup.Population population, boolean own) throws Exception {
     token(setup, population.shared());
+    if (mixed()) {
+      // Every token a run will use, fetched before it: a sign-in on the run's schedule would block it.
+      ExecutorService pool = Executors.newFixedThreadPool(setupThreads);
+      try {
+        List<Future<String>> fetched = new ArrayList<>();
+        for (ChargeSetup.Partner merchant : population.merchants()) {
+          fetched.add(pool.submit(() -> token(setup, merchant)));
+        }
+        for (ChargeSetup.Payer payer : population.payers()) {
+          fetched.add(pool.submit(() -> userToken(setup, payer)));
+        }
+        for (Future<String> f : fetched) {
+          f.get();
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      return;
+    }
     if (!own) {
       return;
     }
@@ -509,7 +637,11 @@ public class ChargeCommand implements Callable<Integer> {
   private Map<String, Object> report(String runId, ChargeSetup.Population population,
       ChargeSetup.RiskChanges riskChanges, List<Map<String, Object>> runs) {
     Map<String, Object> r = new LinkedHashMap<>();
-    r.put("benchmark", "payments-charge");
+    r.put("benchmark", benchmarkName());
+    r.put("workload", workload);
+    if (mixed()) {
+      r.put("mix", mixWeights.toString());
+    }
     r.put("date", Instant.now().toString());
     r.put("runId", runId);
     Map<String, Object> targets = new LinkedHashMap<>();
@@ -588,6 +720,27 @@ public class ChargeCommand implements Callable<Integer> {
     return t.toString();
   }
 
+  /** Per run and operation: share, answered/s, percentiles, errors. */
+  @SuppressWarnings("unchecked")
+  static String operationTable(List<Map<String, Object>> runs) {
+    StringBuilder t = new StringBuilder("\n| run | operation | share | ok/s | p50 | p95 | p99 | p99.9 | errors |\n"
+        + "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+    for (Map<String, Object> run : runs) {
+      Map<String, Object> ops = (Map<String, Object>) run.get("byOperation");
+      if (ops == null) {
+        continue;
+      }
+      ops.forEach((name, value) -> {
+        Map<String, Object> o = (Map<String, Object>) value;
+        Map<String, Object> lat = (Map<String, Object>) o.get("latencyMicros");
+        t.append(String.format(Locale.ROOT, "| %s | %s | %.1f %% | %.1f | %s | %s | %s | %s | %s |%n", run.get("name"), name,
+            ((Number) o.get("share")).doubleValue() * 100, ((Number) o.get("throughputPerSecond")).doubleValue(),
+            ms(lat.get("p50")), ms(lat.get("p95")), ms(lat.get("p99")), ms(lat.get("p99.9")), o.get("errorsByCode")));
+      });
+    }
+    return t.toString();
+  }
+
   private static String ms(Object micros) {
     return String.format(Locale.ROOT, "%.1f ms", ((Number) micros).longValue() / 1e3);
   }
@@ -619,6 +772,16 @@ public class ChargeCommand implements Callable<Integer> {
       }
     }
     return email == null || password == null ? null : new String[] {email, password};
+  }
+
+  /** The machine's 1, 5 and 15 minute load averages ("" off Linux). */
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
   }
 
   private static long processCpuNanos() {

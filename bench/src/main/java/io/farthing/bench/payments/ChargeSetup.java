@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ChargeSetup {
   static final String EUR = "EUR";
-  static final List<String> PARTNER_SCOPES = List.of("payments:charge", "payments:read");
+  /** payments:refund for the mixed workload's refunds. */
+  static final List<String> PARTNER_SCOPES = List.of("payments:charge", "payments:refund", "payments:read");
   /** Top-ups are made in steps below risk-svc's AML watch (90 % of 1,000.00). */
   static final long TOP_UP_STEP_MINOR = 40_000;
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -35,8 +36,19 @@ final class ChargeSetup {
    */
   record Payer(UUID userId, Partner own, String email, String password) {}
 
-  /** Everything the runs charge with. */
-  record Population(Partner shared, List<Payer> payers, Map<String, Object> description) {}
+  /**
+   * Everything the runs charge with: the shared partner, the payers, and the mixed workload's
+   * merchants (empty for the charge workload), payer n having consented to
+   * {@code merchants[favourite(n, j, ...)]} for j below {@code favourites}.
+   */
+  record Population(Partner shared, List<Payer> payers, List<Partner> merchants, int favourites,
+      Map<String, Object> description) {}
+
+  /** The index of payer {@code payer}'s {@code j}-th favourite of {@code merchants} merchants (all distinct while j < merchants). */
+  static int favourite(int payer, int j, int merchants) {
+    // 7919 is prime: consecutive payers start far apart, so every merchant has about as many payers.
+    return (int) Math.floorMod(payer * 7919L + j, (long) merchants);
+  }
 
   private final String auth;
   private final String payments;
@@ -103,16 +115,44 @@ final class ChargeSetup {
    */
   Population population(int users, boolean ownMerchants, long fundMinor, long maxPerChargeMinor, String category,
       int threads) throws Exception {
+    return population(users, ownMerchants, 0, 0, fundMinor, maxPerChargeMinor, category, threads);
+  }
+
+  /**
+   * The same, with {@code merchantCount} more merchants (the mixed workload's), each payer
+   * consenting to {@code favourites} of them ({@link #favourite}).
+   */
+  Population population(int users, boolean ownMerchants, int merchantCount, int favourites, long fundMinor,
+      long maxPerChargeMinor, String category, int threads) throws Exception {
     long started = System.nanoTime();
     Partner shared = partner("bench " + runId + " shared merchant", category);
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     AtomicInteger done = new AtomicInteger();
     List<Future<Payer>> futures = new ArrayList<>();
     try {
+      List<Future<Partner>> made = new ArrayList<>();
+      for (int m = 0; m < merchantCount; m++) {
+        int n = m;
+        made.add(pool.submit(() -> partner("bench " + runId + " merchant " + n, category)));
+      }
+      List<Partner> merchants = new ArrayList<>(merchantCount);
+      for (Future<Partner> f : made) {
+        merchants.add(f.get());
+      }
+      if (merchantCount > 0) {
+        System.err.printf("  %d merchants ready (%.0f s)%n", merchantCount, (System.nanoTime() - started) / 1e9);
+      }
+      int consented = Math.min(favourites, merchantCount);
       for (int i = 0; i < users; i++) {
         int n = i;
         futures.add(pool.submit(() -> {
           Payer payer = payer(n, shared, ownMerchants, fundMinor, maxPerChargeMinor, category);
+          if (consented > 0) {
+            String token = login(payer.email(), payer.password());
+            for (int j = 0; j < consented; j++) {
+              consent(token, merchants.get(favourite(n, j, merchantCount)), maxPerChargeMinor);
+            }
+          }
           int count = done.incrementAndGet();
           if (count % 100 == 0 || count == users) {
             System.err.printf("  %d/%d users ready (%.0f s)%n", count, users, (System.nanoTime() - started) / 1e9);
@@ -126,13 +166,17 @@ final class ChargeSetup {
       }
       Map<String, Object> description = new LinkedHashMap<>();
       description.put("users", users);
-      description.put("merchants", ownMerchants ? users + 1 : 1);
+      description.put("merchants", (ownMerchants ? users + 1 : 1) + merchantCount);
+      if (merchantCount > 0) {
+        description.put("mixMerchants", merchantCount);
+        description.put("consentsPerPayerToMixMerchants", consented);
+      }
       description.put("fundedMinorPerUser", fundMinor);
       description.put("kycTier", 3);
       description.put("consentMaxPerChargeMinor", maxPerChargeMinor);
       description.put("merchantCategory", category);
       description.put("seconds", Math.round((System.nanoTime() - started) / 1e8) / 10.0);
-      return new Population(shared, List.copyOf(payers), description);
+      return new Population(shared, List.copyOf(payers), List.copyOf(merchants), consented, description);
     } finally {
       pool.shutdownNow();
     }
@@ -145,7 +189,15 @@ final class ChargeSetup {
     UUID userId = UUID.fromString(user.path("id").asText());
     String token = login(email, password);
     // Tier 3: a benchmark user spends in minutes what the default tier allows in a day.
-    http.put(payments + "/admin/v1/users/" + userId + "/kyc", admin(), Map.of("tier", 3)).expect(200, 204);
+    JsonHttp.Reply kyc = null;
+    for (int attempt = 1; attempt <= SETUP_ATTEMPTS; attempt++) {
+      kyc = http.put(payments + "/admin/v1/users/" + userId + "/kyc", admin(), Map.of("tier", 3));
+      if (kyc.status() != 503) {
+        break;
+      }
+      pause(attempt);
+    }
+    kyc.expect(200, 204);
     for (long left = fundMinor; left > 0; left -= TOP_UP_STEP_MINOR) {
       long amount = Math.min(left, TOP_UP_STEP_MINOR);
       topUp(token, amount);
@@ -161,10 +213,20 @@ final class ChargeSetup {
 
   /** A top-up with the sandbox card; a 202 PENDING (no answer in time) is looked up until it settles. */
   private void topUp(String userToken, long amountMinor) {
-    JsonNode topUp = http.post(payments + "/v1/topups", userToken,
-            Map.of("currency", EUR, "amountMinor", amountMinor, "instrument", "tok_sandbox_visa"),
-            Map.of("Idempotency-Key", "bench-topup-" + UUID.randomUUID()))
-        .expect(201, 202).body();
+    // A 503 (payments-svc could not reach auth-svc in time: cold JVMs on a loaded machine) moved
+    // nothing and frees the key: the same request again, with the same key, a few times.
+    String key = "bench-topup-" + UUID.randomUUID();
+    JsonHttp.Reply reply = null;
+    for (int attempt = 1; attempt <= SETUP_ATTEMPTS; attempt++) {
+      reply = http.post(payments + "/v1/topups", userToken,
+          Map.of("currency", EUR, "amountMinor", amountMinor, "instrument", "tok_sandbox_visa"),
+          Map.of("Idempotency-Key", key));
+      if (reply.status() != 503 && reply.status() != 409) {
+        break;
+      }
+      pause(attempt);
+    }
+    JsonNode topUp = reply.expect(201, 202).body();
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while ("PENDING".equals(topUp.path("status").asText()) && System.nanoTime() < deadline) {
       try {
@@ -177,6 +239,17 @@ final class ChargeSetup {
     }
     if (!"SUCCEEDED".equals(topUp.path("status").asText())) {
       throw new IllegalStateException("a set-up top-up did not succeed: " + topUp);
+    }
+  }
+
+  private static final int SETUP_ATTEMPTS = 6;
+
+  private static void pause(int attempt) {
+    try {
+      Thread.sleep(500L * attempt);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
