@@ -2,10 +2,26 @@ package io.farthing.risk.input;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static io.farthing.risk.support.Payments.aPayment;
+import static io.farthing.risk.support.Payments.aTopUp;
+import static io.farthing.risk.support.Payments.eur;
+import static io.farthing.testing.Grpc.withToken;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.farthing.common.rest.Problem;
+import io.farthing.proto.risk.v1.Channel;
+import io.farthing.proto.risk.v1.GetDecisionRequest;
+import io.farthing.proto.risk.v1.Outcome;
+import io.farthing.proto.risk.v1.ReportOutcomeRequest;
+import io.farthing.proto.risk.v1.RiskGrpc;
+import io.farthing.proto.risk.v1.ScoreRequest;
+import io.farthing.proto.risk.v1.ScoreResponse;
 import io.farthing.risk.support.RiskTestDatabase;
+import io.quarkus.grpc.GrpcClient;
+import java.util.List;
+import java.util.Map;
 import io.farthing.testing.Sql;
 import io.farthing.testing.TestJwks;
 import io.farthing.testing.TestTokens;
@@ -33,6 +49,54 @@ class HostileInputTest {
 
   static String uniqueRuleId() {
     return "t-" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+  }
+
+  @GrpcClient("risk")
+  RiskGrpc.RiskBlockingStub plain;
+
+  RiskGrpc.RiskBlockingStub risk() {
+    return withToken(plain, TestTokens.client("fcl_payments-svc", "risk:score", "risk:report"));
+  }
+
+  static final long[] HUGE = {Long.MAX_VALUE, Long.MAX_VALUE - 1, Long.MAX_VALUE / 2 + 1};
+
+  /**
+   * Amounts up to int64's maximum, in every channel and again and again for one user, so the
+   * window sums, the amount statistics, the structuring check and the risk budget all see them:
+   * every call is answered (scored and stored), none is INTERNAL.
+   */
+  @Test
+  void theLargestAmountsAreScoredInEveryChannelAndSumsDoNotOverflow() {
+    UUID user = UUID.randomUUID();
+    UUID friend = UUID.randomUUID();
+    for (int round = 0; round < 3; round++) {
+      for (long amount : HUGE) {
+        List<ScoreRequest> requests =
+            List.of(
+                aPayment(user).setAmount(eur(amount)).build(),
+                aTopUp(user, amount).build(),
+                aPayment(user).setChannel(Channel.CHANNEL_P2P).clearMerchantId().setMerchantCategory("")
+                    .setCounterpartyUserId(friend.toString()).setAmount(eur(amount)).build());
+        for (ScoreRequest request : requests) {
+          ScoreResponse scored = risk().score(request);
+          assertFalse(scored.getDecisionId().isEmpty(), request.getChannel() + " " + amount);
+          Map<String, String> features =
+              risk().getDecision(GetDecisionRequest.newBuilder().setDecisionId(scored.getDecisionId()).build()).getFeaturesMap();
+          for (String sum : List.of("sum_1m", "sum_1h", "sum_24h", "near_limit_sum_7d", "risk_budget_used_minor")) {
+            if (features.containsKey(sum)) {
+              assertTrue(Long.parseLong(features.get(sum)) >= 0, sum + " = " + features.get(sum) + " " + features);
+            }
+          }
+          // The window holds this payment: the sum reads as huge, so spend rules still fire on it.
+          assertTrue(Long.parseLong(features.get("sum_24h")) > 1_000_000_000_000L, features.toString());
+          risk().reportOutcome(ReportOutcomeRequest.newBuilder()
+              .setDecisionId(scored.getDecisionId()).setOutcome(Outcome.OUTCOME_LEGITIMATE).build());
+        }
+      }
+    }
+    // And an ordinary payment after them is still scored.
+    ScoreResponse after = risk().score(aPayment(user).build());
+    assertFalse(after.getDecisionId().isEmpty());
   }
 
   @Test
