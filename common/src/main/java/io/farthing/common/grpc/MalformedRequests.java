@@ -12,6 +12,7 @@ import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GlobalInterceptor;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 
 /**
  * A request whose bytes do not parse as the RPC's request type (truncated, a wire type that does
@@ -36,6 +37,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class MalformedRequests implements ServerInterceptor {
   /** Higher runs first in Quarkus: above every interceptor of its own and of ours. */
   static final int PRIORITY = Integer.MAX_VALUE - 100;
+  private static final Logger LOG = Logger.getLogger(MalformedRequests.class);
 
   public static final String REASON = "MALFORMED_REQUEST";
 
@@ -105,7 +107,15 @@ public class MalformedRequests implements ServerInterceptor {
         type = proto.getMessagePrototype().getClass().getSimpleName();
       }
       StatusRuntimeException answer = malformed(type);
-      super.close(answer.getStatus(), answer.getTrailers() == null ? new Metadata() : answer.getTrailers());
+      try {
+        super.close(answer.getStatus(), answer.getTrailers() == null ? new Metadata() : answer.getTrailers());
+      } catch (IllegalStateException alreadyAnswered) {
+        // The Vert.x gRPC server answered the call itself ("Trailers already sent"): a message
+        // above its size limit is RESOURCE_EXHAUSTED before any interceptor sees it, and the bridge
+        // reports the half-close with no message afterwards. The caller has its answer; nothing
+        // here for an operator to act on.
+        LOG.debugf("%s was answered by the gRPC server itself (message too large)", getMethodDescriptor().getFullMethodName());
+      }
     }
   }
 }
