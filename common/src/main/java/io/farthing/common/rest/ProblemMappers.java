@@ -3,6 +3,7 @@ package io.farthing.common.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.farthing.common.ApiException;
+import io.farthing.common.ClientGone;
 import io.farthing.common.DatabaseOutage;
 import io.farthing.common.Text;
 import io.quarkus.security.AuthenticationFailedException;
@@ -134,6 +135,11 @@ public class ProblemMappers {
     if (Text.rejectedByDatabase(e)) {
       LOG.warnf("Answered 400 INVALID_CHARACTER: the database refused a character of the request (%s)", e.getClass().getName());
       return api(Text.invalidCharacter());
+    }
+    if (ClientGone.is(e)) {
+      // The caller closed the connection (an alert stream closed, an app killed): nobody to answer.
+      LOG.debugf("The caller went away before the answer was written (%s)", e);
+      return Problem.of(499, "CLIENT_CLOSED_REQUEST", "The caller closed the connection").toResponse();
     }
     if (DatabaseOutage.is(e)) {
       LOG.warnf("Answered 503: the database went away under the request (%s)", e.getClass().getName());
