@@ -164,6 +164,28 @@ class HostileInputTest {
     assertEquals(0L, count("select count(*) from webhook_endpoints where partner_client_id = $1", partner));
   }
 
+  @GrpcClient("notify")
+  io.grpc.Channel channel;
+
+  @Test
+  void bytesThatAreNotAPublishRequestAreMalformedRequest() throws Exception {
+    String token = TestTokens.client("payments-svc", "notify:publish");
+    io.farthing.testing.RawGrpc.unparsable(1)
+        .forEach(
+            (what, bytes) -> {
+              StatusRuntimeException e =
+                  assertThrows(StatusRuntimeException.class,
+                      () -> io.farthing.testing.RawGrpc.unary(channel, "farthing.notify.v1.Notify/Publish", token, bytes), what);
+              assertEquals(Status.Code.INVALID_ARGUMENT, Grpc.code(e), what + ": " + e.getStatus());
+              assertEquals("MALFORMED_REQUEST", Grpc.reason(e), what);
+            });
+    // The same path with a valid message is answered and stored.
+    Event clean = anEvent(Ids.newId());
+    io.farthing.testing.RawGrpc.unary(channel, "farthing.notify.v1.Notify/Publish", token,
+        PublishRequest.newBuilder().setEvent(clean).build().toByteArray());
+    assertEquals(1L, count("select count(*) from events where event_id = $1", UUID.fromString(clean.getEventId())));
+  }
+
   long count(String sql, Object... args) {
     return pool.preparedQuery(sql).execute(Tuple.from(args)).await().indefinitely().iterator().next().getLong(0);
   }
