@@ -17,6 +17,8 @@ import io.farthing.common.rest.Problem;
 import io.farthing.payments.fee.FeePlan;
 import io.farthing.payments.support.Fixtures;
 import io.farthing.proto.payments.v1.FeeQuote;
+import io.farthing.proto.payments.v1.ListChargesRequest;
+import io.farthing.testing.RawGrpc;
 import io.farthing.proto.payments.v1.PaymentsGrpc;
 import io.farthing.proto.payments.v1.QuoteFeeRequest;
 import io.farthing.proto.type.v1.Money;
@@ -49,6 +51,9 @@ class HostileInputTest {
 
   @GrpcClient("payments")
   PaymentsGrpc.PaymentsBlockingStub payments;
+
+  @GrpcClient("payments")
+  io.grpc.Channel channel;
 
   static final long[] HUGE = {Long.MAX_VALUE, Long.MAX_VALUE - 1, Long.MAX_VALUE / 2 + 1};
 
@@ -215,5 +220,96 @@ class HostileInputTest {
         .contentType(PROBLEM)
         .body("reason", equalTo("MALFORMED_BODY"));
     assertEquals(0, fixtures.longValue("select count(*) from wallets where user_id = $1", user));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Text that is not text: U+0000 and unpaired surrogates; timestamps outside their type
+  // ------------------------------------------------------------------------------------------
+
+  /** JSON escapes, written out: the body carries them as sent. */
+  static final String NUL = "\\u0000";
+  static final String LONE_SURROGATE = "\\uD800";
+
+  @Test
+  void aTransferNoteWithNulOrALoneSurrogateIsInvalidCharacterAndMovesNothing() {
+    UUID alice = UUID.randomUUID();
+    UUID bob = UUID.randomUUID();
+    fixtures.fund(alice, "EUR", 1_000);
+    for (String bad : new String[] {NUL, LONE_SURROGATE}) {
+      given().auth().oauth2(TestTokens.user(alice, "user"))
+          .header("Idempotency-Key", UUID.randomUUID().toString())
+          .contentType("application/json")
+          .body("{\"toUserId\":\"" + bob + "\",\"amountMinor\":100,\"currency\":\"EUR\",\"note\":\"Lunch" + bad + "\"}")
+          .post("/v1/transfers")
+          .then()
+          .statusCode(400)
+          .contentType(PROBLEM)
+          .body("type", equalTo(Problem.typeFor("INVALID_CHARACTER")))
+          .body("reason", equalTo("INVALID_CHARACTER"))
+          .body("detail", org.hamcrest.Matchers.startsWith("note contains"));
+    }
+    assertEquals(1_000, fixtures.balance(alice, "EUR"));
+    assertEquals(0, fixtures.balance(bob, "EUR"));
+    assertEquals(0, fixtures.longValue("select count(*) from transfers where sender_id = $1", alice));
+  }
+
+  @Test
+  void aQueryParameterWithNulIsInvalidCharacter() {
+    given().auth().oauth2(TestTokens.user(UUID.randomUUID(), "user"))
+        .urlEncodingEnabled(false)
+        .get("/v1/charges?cursor=a%00b")
+        .then()
+        .statusCode(400)
+        .contentType(PROBLEM)
+        .body("reason", equalTo("INVALID_CHARACTER"));
+  }
+
+  @Test
+  void aChargeDescriptionWithNulIsInvalidCharacterAndChargesNothing() {
+    String partner = fixtures.aMerchant();
+    UUID user = fixtures.payer(partner, 1_000, 500);
+    var request = aCharge(user, 100).setDescription("Article\u0000").build();
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> partner(partner).createCharge(request));
+    assertEquals(Status.Code.INVALID_ARGUMENT, code(e), e.getStatus().toString());
+    assertEquals("INVALID_CHARACTER", reason(e));
+    assertEquals(1_000, fixtures.balance(user, "EUR"));
+    assertEquals(0, fixtures.longValue("select count(*) from charges where user_id = $1", user));
+  }
+
+  @Test
+  void aLoneSurrogateCannotEvenBeEncodedIntoAProtobufStringSoItIsAMalformedRequest() {
+    String partner = fixtures.aMerchant();
+    UUID user = fixtures.payer(partner, 1_000, 500);
+    byte[] valid = aCharge(user, 100).clearDescription().build().toByteArray();
+    // description (field 5?) is found by name below; U+D800 as its 3-byte (CESU-8) form ED A0 80.
+    int number = io.farthing.proto.payments.v1.CreateChargeRequest.getDescriptor().findFieldByName("description").getNumber();
+    byte[] bad = RawGrpc.field(number, new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80});
+    byte[] bytes = java.util.Arrays.copyOf(valid, valid.length + bad.length);
+    System.arraycopy(bad, 0, bytes, valid.length, bad.length);
+    StatusRuntimeException e =
+        assertThrows(StatusRuntimeException.class,
+            () -> RawGrpc.unary(channel, "farthing.payments.v1.Payments/CreateCharge",
+                TestTokens.client(partner, "payments:charge"), bytes));
+    assertEquals(Status.Code.INVALID_ARGUMENT, code(e), e.getStatus().toString());
+    assertEquals("MALFORMED_REQUEST", reason(e));
+    assertEquals(1_000, fixtures.balance(user, "EUR"));
+  }
+
+  @Test
+  void timestampsOutsideTheirTypesRangeAreInvalidTimestamp() {
+    String partner = fixtures.aMerchant();
+    long[][] bad = {{253_402_300_800L, 0}, {-62_135_596_801L, 0}, {Long.MAX_VALUE, 0}, {0, -1}, {0, 1_000_000_000}};
+    for (long[] t : bad) {
+      var request =
+          ListChargesRequest.newBuilder()
+              .setCreatedTo(com.google.protobuf.Timestamp.newBuilder().setSeconds(t[0]).setNanos((int) t[1]))
+              .build();
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> partner(partner).listCharges(request));
+      assertEquals(Status.Code.INVALID_ARGUMENT, code(e), t[0] + "s " + t[1] + "ns: " + e.getStatus());
+      assertEquals("INVALID_TIMESTAMP", reason(e));
+    }
+    // The type's own bounds are fine.
+    partner(partner).listCharges(ListChargesRequest.newBuilder()
+        .setCreatedTo(com.google.protobuf.Timestamp.newBuilder().setSeconds(253_402_300_799L).setNanos(999_999_999)).build());
   }
 }

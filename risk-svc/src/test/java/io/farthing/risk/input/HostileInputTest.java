@@ -5,7 +5,10 @@ import static org.hamcrest.Matchers.equalTo;
 import static io.farthing.risk.support.Payments.aPayment;
 import static io.farthing.risk.support.Payments.aTopUp;
 import static io.farthing.risk.support.Payments.eur;
+import static io.farthing.testing.Grpc.code;
+import static io.farthing.testing.Grpc.reason;
 import static io.farthing.testing.Grpc.withToken;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +22,8 @@ import io.farthing.proto.risk.v1.RiskGrpc;
 import io.farthing.proto.risk.v1.ScoreRequest;
 import io.farthing.proto.risk.v1.ScoreResponse;
 import io.farthing.risk.support.RiskTestDatabase;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
 import java.util.List;
 import java.util.Map;
@@ -115,5 +120,62 @@ class HostileInputTest {
 
     assertEquals(0, Sql.count("select count(*) from rule_changes where rule_id = ?1", id));
     asAdmin().get("/admin/v1/rules/" + id).then().statusCode(404);
+  }
+
+  /** JSON escapes, written out: the body carries them as sent. */
+  static final String NUL = "\\u0000";
+  static final String LONE_SURROGATE = "\\uD800";
+
+  @Test
+  void aRuleDescriptionOrConditionValueWithNulOrALoneSurrogateIsInvalidCharacterAndNotStored() {
+    for (String bad : new String[] {NUL, LONE_SURROGATE}) {
+      String id = uniqueRuleId();
+      asAdmin()
+          .body("{\"id\":\"" + id + "\",\"description\":\"Test" + bad + "\",\"points\":5,"
+              + "\"conditions\":[{\"feature\":\"count_1h\",\"op\":\"GT\",\"value\":20}]}")
+          .post("/admin/v1/rules")
+          .then()
+          .statusCode(400)
+          .contentType(PROBLEM)
+          .body("type", equalTo(Problem.typeFor("INVALID_CHARACTER")))
+          .body("reason", equalTo("INVALID_CHARACTER"))
+          .body("detail", org.hamcrest.Matchers.startsWith("description contains"));
+      String other = uniqueRuleId();
+      asAdmin()
+          .body("{\"id\":\"" + other + "\",\"description\":\"Test\",\"points\":5,"
+              + "\"conditions\":[{\"feature\":\"country\",\"op\":\"EQ\",\"value\":\"F" + bad + "\"}]}")
+          .post("/admin/v1/rules")
+          .then()
+          .statusCode(400)
+          .contentType(PROBLEM)
+          .body("reason", equalTo("INVALID_CHARACTER"))
+          .body("detail", org.hamcrest.Matchers.startsWith("conditions[0].value contains"));
+      assertEquals(0, Sql.count("select count(*) from rule_changes where rule_id in (?1, ?2)", id, other));
+    }
+  }
+
+  @Test
+  void aScoreWithNulInAFieldIsInvalidCharacterAndNotStored() {
+    String requestId = "nul-" + UUID.randomUUID();
+    ScoreRequest request = aPayment(UUID.randomUUID()).setRequestId(requestId).setMerchantId("mer-\u0000").build();
+    StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> risk().score(request));
+    assertEquals(Status.Code.INVALID_ARGUMENT, code(e), e.getStatus().toString());
+    assertEquals("INVALID_CHARACTER", reason(e));
+    assertEquals(0, Sql.count("select count(*) from decisions where request_id = ?1", requestId));
+  }
+
+  @Test
+  void aScoreAtATimestampOutsideItsTypesRangeIsInvalidTimestampAndNotStored() {
+    long[][] bad = {{Long.MAX_VALUE, 0}, {Long.MIN_VALUE, 0}, {253_402_300_800L, 0}, {1_700_000_000L, -1}, {1_700_000_000L, 1_000_000_000}};
+    for (long[] t : bad) {
+      String requestId = "ts-" + UUID.randomUUID();
+      ScoreRequest request =
+          aPayment(UUID.randomUUID()).setRequestId(requestId)
+              .setAt(com.google.protobuf.Timestamp.newBuilder().setSeconds(t[0]).setNanos((int) t[1])).build();
+      StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> risk().score(request));
+      assertEquals(Status.Code.INVALID_ARGUMENT, code(e), t[0] + "s " + t[1] + "ns: " + e.getStatus());
+      assertEquals("INVALID_TIMESTAMP", reason(e));
+      assertEquals(0, Sql.count("select count(*) from decisions where request_id = ?1", requestId));
+    }
   }
 }
