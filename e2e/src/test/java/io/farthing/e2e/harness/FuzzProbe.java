@@ -48,6 +48,11 @@ public final class FuzzProbe {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
   /** The services' gRPC request limit: the Vert.x gRPC server's default maximum message size. */
   public static final int GRPC_MAX_REQUEST = 256 * 1024;
+  /**
+   * Header values are cut to this: past the HTTP server's 8 KiB of headers a request is refused by
+   * the server itself (431, no body) before any service code, which is not the API's answer.
+   */
+  private static final int MAX_HEADER_VALUE = 2_000;
   /** The contract's problem types: one per reason, under this base (the services' README). */
   private static final String PROBLEM_TYPES = "https://problems.farthing.io/";
 
@@ -90,10 +95,7 @@ public final class FuzzProbe {
       if (contentType != null) {
         request.header("Content-Type", contentType);
       }
-      if (token != null) {
-        request.header("Authorization", "Bearer " + token);
-      }
-      headers.forEach(request::header);
+      headers(request, token, headers);
     } catch (IllegalArgumentException unsendable) {
       return null;
     }
@@ -114,6 +116,17 @@ public final class FuzzProbe {
     checkRest(target, method + " " + shorten(url) + " " + describe(body), answer);
     count(target, answer.accepted() ? "HTTP " + answer.status() : "HTTP " + answer.status() + " " + answer.reason());
     return answer;
+  }
+
+  private static void headers(HttpRequest.Builder request, String token, Map<String, String> headers) {
+    if (token != null) {
+      request.header("Authorization", "Bearer " + cut(token));
+    }
+    headers.forEach((name, value) -> request.header(name, cut(value)));
+  }
+
+  private static String cut(String headerValue) {
+    return headerValue.length() > MAX_HEADER_VALUE ? headerValue.substring(0, MAX_HEADER_VALUE) : headerValue;
   }
 
   private void checkRest(String target, String request, Answer answer) {
@@ -155,10 +168,7 @@ public final class FuzzProbe {
     HttpRequest.Builder request;
     try {
       request = HttpRequest.newBuilder(URI.create(url)).timeout(TIMEOUT).GET().header("Accept", "text/event-stream");
-      if (token != null) {
-        request.header("Authorization", "Bearer " + token);
-      }
-      headers.forEach(request::header);
+      headers(request, token, headers);
     } catch (IllegalArgumentException unsendable) {
       return null;
     }
