@@ -52,10 +52,13 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -110,12 +113,15 @@ class InputFuzzTest {
   private static PaymentRequest paymentRequest;
 
   private final FuzzProbe probe = new FuzzProbe();
-  /** What was accepted, for the money check afterwards. */
-  private final List<String> topUps = new ArrayList<>();
-  private final List<String> payeeTopUps = new ArrayList<>();
-  private final List<String> transfers = new ArrayList<>();
-  private final Set<String> chargesAccepted = new java.util.HashSet<>();
-  private final Map<String, Long> refundedByCharge = new HashMap<>();
+  /**
+   * What was accepted, by id, for the money check afterwards. By id: a request sent again with a
+   * key it already used (the generator repeats its odd keys) is answered with the same resource.
+   */
+  private final Set<String> topUps = new LinkedHashSet<>();
+  private final Set<String> payeeTopUps = new LinkedHashSet<>();
+  private final Set<String> transfers = new LinkedHashSet<>();
+  private final Set<String> chargesAccepted = new HashSet<>();
+  private final Map<String, Refund> refunds = new HashMap<>();
   private Fuzz fuzz;
 
   @BeforeAll
@@ -212,31 +218,28 @@ class InputFuzzTest {
    */
   private List<String> moneyViolations() {
     List<String> broken = new ArrayList<>();
-    long payerExpected = PAYER_FUNDS - SETUP_CHARGE;
-    long payeeExpected = PAYEE_FUNDS;
+    // Per currency: a top-up or transfer in another currency the platform supports opens a wallet in it.
+    Map<String, Long> payerExpected = new TreeMap<>(Map.of(Platform.EUR, PAYER_FUNDS - SETUP_CHARGE));
+    Map<String, Long> payeeExpected = new TreeMap<>(Map.of(Platform.EUR, PAYEE_FUNDS));
     for (String id : topUps) {
-      JsonNode topUp = waitSettled(platform.payments(0) + "/v1/topups/" + id, payer.token());
-      if ("SUCCEEDED".equals(topUp.path("status").asText())) {
-        payerExpected += topUp.path("amountMinor").asLong();
-      }
+      credit(payerExpected, waitSettled(platform.payments(0) + "/v1/topups/" + id, payer.token()));
     }
     for (String id : payeeTopUps) {
-      JsonNode topUp = waitSettled(platform.payments(0) + "/v1/topups/" + id, payee.token());
-      if ("SUCCEEDED".equals(topUp.path("status").asText())) {
-        payeeExpected += topUp.path("amountMinor").asLong();
-      }
+      credit(payeeExpected, waitSettled(platform.payments(0) + "/v1/topups/" + id, payee.token()));
     }
     for (String id : transfers) {
       JsonNode transfer = platform.http().get(platform.payments(1) + "/v1/transfers/" + id, payer.token()).expect(200).body();
-      if (!"SUCCEEDED".equals(transfer.path("status").asText())) {
-        continue;
-      }
-      long amount = transfer.path("amountMinor").asLong();
-      payerExpected -= amount;
-      if (payee.id().toString().equals(transfer.path("toUserId").asText())) {
-        payeeExpected += amount;
+      if ("SUCCEEDED".equals(transfer.path("status").asText())) {
+        String currency = transfer.path("currency").asText();
+        long amount = transfer.path("amountMinor").asLong();
+        payerExpected.merge(currency, -amount, Long::sum);
+        if (payee.id().toString().equals(transfer.path("toUserId").asText())) {
+          payeeExpected.merge(currency, amount, Long::sum);
+        }
       }
     }
+    Map<String, Long> refundedByCharge = new HashMap<>();
+    refunds.values().forEach(r -> refundedByCharge.merge(r.getChargeId(), r.getAmount().getAmountMinor(), Long::sum));
     List<Charge> charges = Charges.list(platform, partner, null, 1);
     for (Charge c : charges) {
       boolean known = chargesAccepted.contains(c.getChargeId()) || c.getChargeId().equals(setupCharge.getChargeId());
@@ -247,35 +250,58 @@ class InputFuzzTest {
       }
       if (c.getUserId().equals(payer.id().toString())) {
         long held = c.getStatus() == ChargeStatus.CHARGE_STATUS_AUTHORIZED ? c.getAuthorized().getAmountMinor() : 0;
-        if (!c.getChargeId().equals(setupCharge.getChargeId())) {
-          payerExpected -= c.getCaptured().getAmountMinor() + held;
-        }
-        payerExpected += c.getRefunded().getAmountMinor();
+        long setUp = c.getChargeId().equals(setupCharge.getChargeId()) ? SETUP_CHARGE : 0;
+        payerExpected.merge(c.getAmount().getCurrency(),
+            setUp - c.getCaptured().getAmountMinor() - held + c.getRefunded().getAmountMinor(), Long::sum);
       } else if (!movedNothing) {
         broken.add("a charge on someone the partner has no consent from: " + FuzzProbe.shorten(c.toString()));
       }
-      long refunds = refundedByCharge.getOrDefault(c.getChargeId(), 0L);
-      if (c.getRefunded().getAmountMinor() != refunds) {
+      long refunded = refundedByCharge.getOrDefault(c.getChargeId(), 0L);
+      if (c.getRefunded().getAmountMinor() != refunded) {
         broken.add("charge " + c.getChargeId() + " refunded " + c.getRefunded().getAmountMinor()
-            + " but the accepted refunds add up to " + refunds);
+            + " but the accepted refunds add up to " + refunded);
       }
     }
-    check(broken, "payer's balance", payerExpected, platform.balance(payer, 0));
-    check(broken, "payer's balance on the other instance", payerExpected, platform.balance(payer, 1));
-    check(broken, "payee's balance", payeeExpected, platform.balance(payee, 0));
+    check(broken, "the payer's wallets", payerExpected, wallets(payer, 0));
+    check(broken, "the payer's wallets on the other instance", payerExpected, wallets(payer, 1));
+    check(broken, "the payee's wallets", payeeExpected, wallets(payee, 0));
     JsonNode run = platform.reconcile();
     if (run.path("drift").asBoolean(true) || run.path("problems").asLong(-1) != 0) {
       broken.add("reconciliation found drift: " + FuzzProbe.shorten(run.toString()));
     }
-    System.out.printf("[e2e] fuzz money: %d top-ups, %d transfers, %d charges and %d refunded charges accepted;"
-            + " the partner has %d charges; payer %d, payee %d%n", topUps.size(), transfers.size(), chargesAccepted.size(),
-        refundedByCharge.size(), charges.size(), payerExpected, payeeExpected);
+    System.out.printf("[e2e] fuzz money: %d top-ups, %d transfers, %d charges and %d refunds accepted;"
+            + " the partner has %d charges; payer %s, payee %s%n", topUps.size() + payeeTopUps.size(), transfers.size(),
+        chargesAccepted.size(), refunds.size(), charges.size(), payerExpected, payeeExpected);
     return broken;
   }
 
-  private static void check(List<String> broken, String what, long expected, long actual) {
-    if (expected != actual) {
-      broken.add(what + " is " + actual + ", but the accepted requests make it " + expected);
+  private static void credit(Map<String, Long> expected, JsonNode topUp) {
+    if ("SUCCEEDED".equals(topUp.path("status").asText())) {
+      expected.merge(topUp.path("currency").asText(), topUp.path("amountMinor").asLong(), Long::sum);
+    }
+  }
+
+  /** Each of the user's wallets, currency → balance, as {@code GET /v1/wallets} shows them. */
+  private static Map<String, Long> wallets(User user, int instance) {
+    JsonNode body = platform.http().get(platform.payments(instance) + "/v1/wallets", user.token()).expect(200).body();
+    JsonNode list = body.isArray() ? body : body.path("items").isArray() ? body.path("items") : body.path("wallets");
+    Map<String, Long> balances = new TreeMap<>();
+    for (JsonNode wallet : list) {
+      balances.put(wallet.path("currency").asText(), wallet.path("balanceMinor").asLong());
+    }
+    return balances;
+  }
+
+  /** Expected and actual agree currency by currency; a currency missing on one side holds 0. */
+  private static void check(List<String> broken, String what, Map<String, Long> expected, Map<String, Long> actual) {
+    Set<String> currencies = new java.util.TreeSet<>(expected.keySet());
+    currencies.addAll(actual.keySet());
+    for (String currency : currencies) {
+      long want = expected.getOrDefault(currency, 0L);
+      long have = actual.getOrDefault(currency, 0L);
+      if (want != have) {
+        broken.add(what + ": " + currency + " " + have + ", but the accepted requests make it " + want);
+      }
     }
   }
 
@@ -582,7 +608,7 @@ class InputFuzzTest {
     Grpc.Outcome<Refund> outcome = probe.grpc("RefundCharge", request,
         () -> platform.partnerApi(partner, fuzz.nextInt(2)).refundCharge(request));
     if (outcome.ok()) {
-      refundedByCharge.merge(outcome.value().getChargeId(), outcome.value().getAmount().getAmountMinor(), Long::sum);
+      refunds.put(outcome.value().getRefundId(), outcome.value());
     }
   }
 
