@@ -49,8 +49,9 @@ public final class FuzzProbe {
   /** The services' gRPC request limit: the Vert.x gRPC server's default maximum message size. */
   public static final int GRPC_MAX_REQUEST = 256 * 1024;
   /**
-   * Header values are cut to this: past the HTTP server's 8 KiB of headers a request is refused by
-   * the server itself (431, no body) before any service code, which is not the API's answer.
+   * Header values (and gRPC metadata) are cut to this: past the HTTP server's 8 KiB of headers a
+   * request is refused by the server itself (431, no body; over HTTP/2 a reset the gRPC client
+   * reports as INTERNAL "http2 exception") before any service code, which is not the API's answer.
    */
   private static final int MAX_HEADER_VALUE = 2_000;
   /** The contract's problem types: one per reason, under this base (the services' README). */
@@ -125,7 +126,8 @@ public final class FuzzProbe {
     headers.forEach((name, value) -> request.header(name, cut(value)));
   }
 
-  private static String cut(String headerValue) {
+  /** A header or metadata value as the fuzz test sends it: cut to what the server reads at all. */
+  public static String cut(String headerValue) {
     return headerValue.length() > MAX_HEADER_VALUE ? headerValue.substring(0, MAX_HEADER_VALUE) : headerValue;
   }
 
