@@ -32,6 +32,11 @@ class DatabaseOutageTest {
     assertTrue(DatabaseOutage.is(new Sql("57P02")), "crash shutdown (-m immediate)");
     assertTrue(DatabaseOutage.is(new Sql("57P03")), "cannot connect now (recovering)");
     assertTrue(DatabaseOutage.is(new Sql("08006")), "connection failure");
+    assertTrue(DatabaseOutage.is(new Sql("53300")), "too many clients (max_connections reached)");
+    assertTrue(DatabaseOutage.is(new Sql("53000")), "insufficient resources");
+    assertTrue(DatabaseOutage.is(new Sql("53100")), "disk full");
+    assertTrue(DatabaseOutage.is(new Sql("53200")), "out of memory");
+    assertTrue(DatabaseOutage.is(new Sql("53400")), "configuration limit exceeded");
     assertTrue(DatabaseOutage.is(new IllegalStateException("wrapped", ClosedConnectionException.INSTANCE)));
     assertTrue(DatabaseOutage.is(new CompositeException(new IllegalStateException("first"), new Sql("57P01"))));
   }
@@ -40,6 +45,8 @@ class DatabaseOutageTest {
   void otherFailuresAreNot() {
     assertFalse(DatabaseOutage.is(new Sql("23505")), "a unique violation is a bug or a race, not an outage");
     assertFalse(DatabaseOutage.is(new Sql("40001")));
+    assertFalse(DatabaseOutage.is(new Sql("54000")), "program limit exceeded: the call's own fault");
+    assertFalse(DatabaseOutage.is(new Sql("22021")), "bad character data is the call's fault");
     assertFalse(DatabaseOutage.is(new IllegalStateException("boom")));
     assertFalse(DatabaseOutage.is(new NullPointerException()));
   }
@@ -49,6 +56,9 @@ class DatabaseOutageTest {
     Throwable outage = GrpcErrors.toStatus(new CompositeException(new RuntimeException("x"), ClosedConnectionException.INSTANCE));
     assertEquals(Status.Code.UNAVAILABLE, ((StatusRuntimeException) outage).getStatus().getCode());
     assertEquals("TEMPORARILY_UNAVAILABLE", GrpcErrors.reasonOf(outage));
+    Throwable tooManyClients = GrpcErrors.toStatus(new RuntimeException("wrapped", new Sql("53300")));
+    assertEquals(Status.Code.UNAVAILABLE, ((StatusRuntimeException) tooManyClients).getStatus().getCode());
+    assertEquals("TEMPORARILY_UNAVAILABLE", GrpcErrors.reasonOf(tooManyClients));
     Throwable bug = GrpcErrors.toStatus(new IllegalStateException("boom"));
     assertEquals(Status.Code.INTERNAL, ((StatusRuntimeException) bug).getStatus().getCode());
   }

@@ -5,6 +5,7 @@ import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
 import io.farthing.common.ApiException;
 import io.farthing.common.DatabaseOutage;
+import io.farthing.common.Text;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import java.util.UUID;
@@ -46,6 +47,11 @@ public final class GrpcErrors {
       return failure;
     }
     if (failure instanceof ApiException e) {
+      return status(codeFor(e.kind()), e.reason(), e.getMessage());
+    }
+    if (Text.rejectedByDatabase(failure)) {
+      LOG.warnf("Answered INVALID_CHARACTER: the database refused a character of the request (%s)", failure.getClass().getName());
+      ApiException e = Text.invalidCharacter();
       return status(codeFor(e.kind()), e.reason(), e.getMessage());
     }
     if (DatabaseOutage.is(failure)) {

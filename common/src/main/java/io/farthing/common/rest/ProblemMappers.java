@@ -3,7 +3,9 @@ package io.farthing.common.rest;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.farthing.common.ApiException;
+import io.farthing.common.ClientGone;
 import io.farthing.common.DatabaseOutage;
+import io.farthing.common.Text;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -49,8 +51,24 @@ public class ProblemMappers {
 
   @ServerExceptionMapper
   public Response unreadable(JsonProcessingException e) {
+    // A refusal raised while the body was read (CleanJsonText: a NUL in a field) is that refusal.
+    ApiException refusal = refusalIn(e);
+    if (refusal != null) {
+      return api(refusal);
+    }
     return Problem.of(400, "MALFORMED_BODY", "The request body is not valid JSON for this call")
         .toResponse();
+  }
+
+  private static ApiException refusalIn(Throwable e) {
+    Throwable cause = e;
+    for (int depth = 0; cause != null && depth < 32; depth++) {
+      if (cause instanceof ApiException api) {
+        return api;
+      }
+      cause = cause.getCause() == cause ? null : cause.getCause();
+    }
+    return null;
   }
 
   /**
@@ -80,6 +98,10 @@ public class ProblemMappers {
   @ServerExceptionMapper
   public Response web(WebApplicationException e) {
     // A truncated or broken body reaches us wrapped: answer it as the JSON problem it is.
+    ApiException refusal = refusalIn(e.getCause());
+    if (refusal != null) {
+      return api(refusal);
+    }
     for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
       if (cause instanceof JsonProcessingException json) {
         return unreadable(json);
@@ -106,6 +128,19 @@ public class ProblemMappers {
 
   @ServerExceptionMapper
   public Response unexpected(Throwable e) {
+    ApiException refusal = refusalIn(e);
+    if (refusal != null) {
+      return api(refusal);
+    }
+    if (Text.rejectedByDatabase(e)) {
+      LOG.warnf("Answered 400 INVALID_CHARACTER: the database refused a character of the request (%s)", e.getClass().getName());
+      return api(Text.invalidCharacter());
+    }
+    if (ClientGone.is(e)) {
+      // The caller closed the connection (an alert stream closed, an app killed): nobody to answer.
+      LOG.debugf("The caller went away before the answer was written (%s)", e);
+      return Problem.of(499, "CLIENT_CLOSED_REQUEST", "The caller closed the connection").toResponse();
+    }
     if (DatabaseOutage.is(e)) {
       LOG.warnf("Answered 503: the database went away under the request (%s)", e.getClass().getName());
       return api(DatabaseOutage.answer());

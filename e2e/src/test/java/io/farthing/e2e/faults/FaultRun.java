@@ -135,18 +135,36 @@ public final class FaultRun {
         f.recoveredNanos = f.marker.getAsLong();
         continue;
       }
-      long first = -1;
-      for (Load.Attempt a : attempts) {
-        if (a.endNanos() >= f.endNanos && a.outcome().equals("OK") && (f.target == null || f.target.equals(a.target()))
-            && (first < 0 || a.endNanos() < first)) {
-          first = a.endNanos();
-        }
-      }
-      f.recoveredNanos = first;
+      f.recoveredNanos = firstOkAfter(f, attempts);
       if (f.target != null) {
         f.recoveredWhen = "the first successful call on " + f.target + " after its restart";
       }
     }
+  }
+
+  /**
+   * Whether the load has shown every fault that ended over (a call answered OK on its target since),
+   * so that stopping the load now leaves no fault without its recovery. Faults that record their
+   * own recovery (a marker) are left to {@link #settle}.
+   */
+  public synchronized boolean allRecovered(List<Load.Attempt> attempts) {
+    for (Fault f : faults) {
+      if (f.recoveredNanos < 0 && f.endNanos >= 0 && f.marker == null && firstOkAfter(f, attempts) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static long firstOkAfter(Fault f, List<Load.Attempt> attempts) {
+    long first = -1;
+    for (Load.Attempt a : attempts) {
+      if (a.endNanos() >= f.endNanos && a.outcome().equals("OK") && (f.target == null || f.target.equals(a.target()))
+          && (first < 0 || a.endNanos() < first)) {
+        first = a.endNanos();
+      }
+    }
+    return first;
   }
 
   /** Writes report.json and summary.md. */

@@ -33,7 +33,10 @@ public class LimitRepository {
   /**
    * Counts a movement against the day and month it falls in, only if both stay within their
    * limits: two rows come back when it fits. A new period's row is inserted as is (the caller has
-   * already checked the amount alone fits). The rows lock per user, never across users.
+   * already checked the amount alone fits). The rows lock per user, never across users. The test
+   * is {@code spent <= limit - amount}, not {@code spent + amount <= limit}: with limits up to
+   * int64's maximum the sum could pass bigint's range (an error, not a refusal), the difference
+   * cannot (amount <= limit), and the SET only runs on a row that passed it.
    */
   private static final String COUNT =
       """
@@ -41,8 +44,8 @@ public class LimitRepository {
       values ($1, $2, 'D', $3, $5), ($1, $2, 'M', $4, $5)
       on conflict (user_id, currency, period, period_start) do update
          set spent_minor = spend_counters.spent_minor + excluded.spent_minor
-       where spend_counters.spent_minor + excluded.spent_minor
-             <= case excluded.period when 'D' then $6::bigint else $7::bigint end
+       where spend_counters.spent_minor
+             <= case excluded.period when 'D' then $6::bigint else $7::bigint end - excluded.spent_minor
       returning period, spent_minor
       """;
   private static final String CAP_COLUMNS =

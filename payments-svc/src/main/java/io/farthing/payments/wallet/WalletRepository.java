@@ -27,7 +27,8 @@ public class WalletRepository {
           + " where user_id = $1 and currency = $2 and balance_minor >= $3 returning " + COLUMNS;
   private static final String CREDIT =
       "update wallets set balance_minor = balance_minor + $2, updated_at = now()"
-          + " where id = $1 and balance_minor + $2 <= $3 returning " + COLUMNS;
+          // balance <= max - amount, not balance + amount <= max: the sum can pass bigint's range.
+          + " where id = $1 and balance_minor <= $3::bigint - $2::bigint returning " + COLUMNS;
   private static final String INSERT =
       "insert into wallets (id, user_id, currency) values ($1, $2, $3) on conflict (user_id, currency) do nothing";
   private static final String BY_USER_CURRENCY =

@@ -92,6 +92,23 @@ final class FeatureMath {
     return whole <= 0 ? 0 : part * 100 / whole;
   }
 
+  /** 2^53: below it every integer is exact as a double, the number type of Redis's Lua. */
+  static final long EXACT_IN_LUA = 1L << 53;
+
+  /**
+   * The amount a payment adds to the windowed sums kept in Redis (sum_1m…24h, cash-like spend,
+   * near-limit sum, risk budget): its own, but at most {@code 2^53 / (3 × maxEventsPerUser)}, so
+   * that a sum over the most events a window keeps, even risk-weighted (up to 3×), stays an
+   * integer Lua's doubles hold exactly. Without the bound one int64-sized amount made the sums
+   * 2^63 in Lua, which Redis hands back as Long.MIN_VALUE: a negative spend no velocity rule fires
+   * on. The bound (about 1.5 × 10^12 minor units with 2000 events) is far above any real payment,
+   * and any rule's threshold still sees such a payment as huge.
+   */
+  static long summedAmount(long amountMinor, int maxEventsPerUser) {
+    long cap = EXACT_IN_LUA / (3L * Math.max(1, maxEventsPerUser));
+    return Math.max(0, Math.min(amountMinor, cap));
+  }
+
   /**
    * What an allowed payment costs of the risk budget: {@code amount x (1000 + 2 x score) / 1000},
    * so a payment scored 0 costs its amount and one scored 1000 three times it. Saturates instead

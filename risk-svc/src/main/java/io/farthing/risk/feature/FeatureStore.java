@@ -139,7 +139,7 @@ public class FeatureStore {
             Long.toString(t),
             Long.toString(ctx.amountMinor()),
             ctx.currency(),
-            Long.toString(FeatureMath.riskWeightedMinor(ctx.amountMinor(), score)),
+            Long.toString(FeatureMath.riskWeightedMinor(summed(ctx), score)),
             ctx.caller() + ":" + ctx.requestId(),
             Long.toString(t - memoryMs),
             Long.toString(t - DAY_MS),
@@ -266,6 +266,11 @@ public class FeatureStore {
         FeatureKeys.sums(user));
   }
 
+  /** The amount the Redis sums count for this payment (see FeatureMath#summedAmount). */
+  private long summed(RiskContext ctx) {
+    return FeatureMath.summedAmount(ctx.amountMinor(), config.maxEventsPerUser());
+  }
+
   /** In the order observe.lua reads ARGV. */
   private List<String> observeArgs(RiskContext ctx, UUID decisionId, boolean nearLimit) {
     long t = ctx.at().toEpochMilli();
@@ -274,7 +279,7 @@ public class FeatureStore {
     return List.of(
         decisionId.toString(),
         Long.toString(t),
-        Long.toString(ctx.amountMinor()),
+        Long.toString(summed(ctx)),
         ctx.currency(),
         cashEquivalent(ctx) ? "1" : "0",
         orEmpty(ctx.deviceId()),

@@ -100,4 +100,17 @@ class FeatureMathTest {
     assertEquals(1, FeatureMath.riskWeightedMinor(1, 1)); // 1 x 1002 / 1000, truncated
     assertEquals(Long.MAX_VALUE, FeatureMath.riskWeightedMinor(Long.MAX_VALUE / 2, 1000));
   }
+
+  @Test
+  void summedAmountsAreTheAmountUpToABoundThatKeepsEveryWindowSumExactInLua() {
+    assertEquals(150, FeatureMath.summedAmount(150, 2000));
+    long cap = FeatureMath.summedAmount(Long.MAX_VALUE, 2000);
+    assertEquals(cap, FeatureMath.summedAmount(Long.MAX_VALUE - 1, 2000));
+    assertEquals(cap, FeatureMath.summedAmount(cap + 1, 2000));
+    assertEquals(cap - 1, FeatureMath.summedAmount(cap - 1, 2000));
+    assertTrue(cap > 1_000_000_000_000L, "far above any real payment: " + cap);
+    // 2000 events, each risk-weighted at the most (3x), still sum below 2^53.
+    assertTrue(2000 * FeatureMath.riskWeightedMinor(cap, 1000) <= FeatureMath.EXACT_IN_LUA);
+    assertEquals(0, FeatureMath.summedAmount(-5, 2000));
+  }
 }

@@ -3,6 +3,7 @@ package io.farthing.notify.event.grpc;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.farthing.common.ApiException;
+import io.farthing.common.Text;
 import io.farthing.common.Ids;
 import io.farthing.common.grpc.GrpcCallers;
 import io.farthing.notify.alert.AlertMessages;
@@ -101,16 +102,52 @@ public class NotifyGrpcService implements Notify {
 
   private static JsonObject data(Event e) {
     if (!e.getDataJson().isBlank()) {
+      JsonObject data;
       try {
-        return new JsonObject(e.getDataJson());
+        data = new JsonObject(e.getDataJson());
       } catch (RuntimeException notAnObject) {
+        // Vert.x decodes with the service's ObjectMapper, whose string reader refuses a NUL or a
+        // lone surrogate (common.rest.CleanJsonText): that refusal, not "not JSON".
+        for (Throwable cause = notAnObject; cause != null; cause = cause.getCause()) {
+          if (cause instanceof ApiException refusal && Text.INVALID_CHARACTER.equals(refusal.reason())) {
+            throw ApiException.invalid("event.data_json: " + refusal.getMessage(), Text.INVALID_CHARACTER);
+          }
+          if (cause.getCause() == cause) {
+            break;
+          }
+        }
         throw ApiException.invalid("event.data_json is not one JSON object", "INVALID_DATA");
       }
+      // The string itself is clean (checked for every request); its JSON escapes may not be:
+      // "\u0000" would reach jsonb, "\uD800" would be stored as '?'.
+      requireCleanJson("event.data_json", data);
+      return data;
     }
     try {
       return new JsonObject(JsonFormat.printer().omittingInsignificantWhitespace().print(e.getData()));
     } catch (InvalidProtocolBufferException ex) {
       throw ApiException.invalid("event.data is not valid", "INVALID_DATA");
+    }
+  }
+
+  /** Every key and string value of a decoded JSON value, at any depth, checked with {@link Text}. */
+  static void requireCleanJson(String path, Object value) {
+    if (value instanceof String text) {
+      Text.requireClean(path, text);
+    } else if (value instanceof JsonObject object) {
+      requireCleanJson(path, object.getMap());
+    } else if (value instanceof io.vertx.core.json.JsonArray array) {
+      requireCleanJson(path, array.getList());
+    } else if (value instanceof java.util.Map<?, ?> map) {
+      for (java.util.Map.Entry<?, ?> entry : map.entrySet()) {
+        String key = String.valueOf(entry.getKey());
+        Text.requireClean("a field name in " + path, key);
+        requireCleanJson(path + "." + key, entry.getValue());
+      }
+    } else if (value instanceof java.util.List<?> list) {
+      for (int i = 0; i < list.size(); i++) {
+        requireCleanJson(path + "[" + i + "]", list.get(i));
+      }
     }
   }
 }
