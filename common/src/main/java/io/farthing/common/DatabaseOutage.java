@@ -1,13 +1,8 @@
 package io.farthing.common;
 
-import io.smallrye.mutiny.CompositeException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.DatabaseException;
 import java.net.ConnectException;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * Whether a failure is the database going away under a call — its connection closed, refused, the
@@ -18,33 +13,11 @@ import java.util.Set;
  * the retry replays it), and its key was released for the retry.
  */
 public final class DatabaseOutage {
-  private static final int MAX_CAUSES = 32;
-
   private DatabaseOutage() {}
 
   public static boolean is(Throwable failure) {
-    Deque<Throwable> todo = new ArrayDeque<>();
-    Set<Throwable> seen = new HashSet<>();
-    todo.add(failure);
-    while (!todo.isEmpty() && seen.size() < MAX_CAUSES) {
-      Throwable t = todo.poll();
-      if (!seen.add(t)) {
-        continue;
-      }
-      if (t instanceof ClosedConnectionException || t instanceof ConnectException) {
-        return true;
-      }
-      if (t instanceof DatabaseException db && unavailableState(db.getSqlState())) {
-        return true;
-      }
-      if (t instanceof CompositeException composite) {
-        todo.addAll(composite.getCauses());
-      }
-      if (t.getCause() != null) {
-        todo.add(t.getCause());
-      }
-    }
-    return false;
+    return Causes.anyMatch(failure, t -> t instanceof ClosedConnectionException || t instanceof ConnectException
+        || t instanceof DatabaseException db && unavailableState(db.getSqlState()));
   }
 
   /**

@@ -1,11 +1,6 @@
 package io.farthing.common;
 
-import io.smallrye.mutiny.CompositeException;
 import io.vertx.sqlclient.DatabaseException;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * Free text a caller sends (names, descriptions, notes, references, emails, URLs, metadata…) must
@@ -17,7 +12,6 @@ import java.util.Set;
  */
 public final class Text {
   public static final String INVALID_CHARACTER = "INVALID_CHARACTER";
-  private static final int MAX_CAUSES = 32;
 
   private Text() {}
 
@@ -79,24 +73,7 @@ public final class Text {
    * INTERNAL; the statement failed, so its transaction stored nothing.
    */
   public static boolean rejectedByDatabase(Throwable failure) {
-    Deque<Throwable> todo = new ArrayDeque<>();
-    Set<Throwable> seen = new HashSet<>();
-    todo.add(failure);
-    while (!todo.isEmpty() && seen.size() < MAX_CAUSES) {
-      Throwable t = todo.poll();
-      if (!seen.add(t)) {
-        continue;
-      }
-      if (t instanceof DatabaseException db && ("22021".equals(db.getSqlState()) || "22P05".equals(db.getSqlState()))) {
-        return true;
-      }
-      if (t instanceof CompositeException composite) {
-        todo.addAll(composite.getCauses());
-      }
-      if (t.getCause() != null) {
-        todo.add(t.getCause());
-      }
-    }
-    return false;
+    return Causes.anyMatch(failure, t -> t instanceof DatabaseException db
+        && ("22021".equals(db.getSqlState()) || "22P05".equals(db.getSqlState())));
   }
 }
