@@ -25,4 +25,12 @@ public interface EventNames {
   String SECURITY_LOCKED_OUT = "security.locked_out";
   /** A step-up challenge was answered wrongly. */
   String SECURITY_STEP_UP_FAILED = "security.step_up_failed";
+
+  // Settlement windows and payouts (issue 8): partner-only events (no user_id), for webhooks.
+  /** A merchant's settlement window closed: its net, payout (or carried amount) and line count. */
+  String SETTLEMENT_CLOSED = "settlement.closed";
+  /** A closed window's payout was made: the money left the platform. */
+  String PAYOUT_SETTLED = "payout.settled";
+  /** A closed window's payout failed (first failure); it is retried. */
+  String PAYOUT_FAILED = "payout.failed";
 }

@@ -105,6 +105,24 @@ public final class AlertTexts {
                   + " your password and check your devices.");
       case EventTypes.WEBHOOK_ENDPOINT_DISABLED ->
           new AlertText("A webhook endpoint was disabled", "A webhook endpoint failed persistently and was disabled.");
+      // Settlement events carry no user_id, so no user ever gets these alerts (AlertSink skips
+      // events without one); the texts exist so every known type has words, as for webhooks above.
+      case EventTypes.SETTLEMENT_CLOSED ->
+          new AlertText(
+              "Settlement window closed",
+              data.getBoolean("carriedForward", false)
+                  ? "A settlement window closed with nothing to pay out; its net of "
+                      + money(data, data.getLong("netMinor", 0L)) + " is carried to the next window."
+                  : "A settlement window closed; " + money(data, data.getLong("payoutMinor", 0L)) + " will be paid out.");
+      case EventTypes.PAYOUT_SETTLED ->
+          new AlertText(
+              "Payout of " + money(data, data.getLong("payoutMinor", 0L)) + " sent",
+              money(data, data.getLong("payoutMinor", 0L)) + " was paid out for a settlement window.");
+      case EventTypes.PAYOUT_FAILED ->
+          new AlertText(
+              "Payout of " + money(data, data.getLong("payoutMinor", 0L)) + " failed",
+              "A payout of " + money(data, data.getLong("payoutMinor", 0L)) + " did not go through"
+                  + because(data.getString("failureReason")) + ". It is retried.");
       default ->
           EventTypes.isSecurity(type)
               ? new AlertText("Security alert", "Something security-relevant happened on your account. Check your"

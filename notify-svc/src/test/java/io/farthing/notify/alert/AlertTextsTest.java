@@ -76,4 +76,20 @@ class AlertTextsTest {
       assertFalse(text.title().contains("null") || text.body().contains("null"), type + ": " + text);
     }
   }
+
+  @Test
+  void settlementEventsReadAsSentencesAndNeverSayNull() {
+    JsonObject paid = new JsonObject().put("currency", "EUR").put("payoutMinor", 12345).put("netMinor", 12345);
+    assertEquals("Payout of €123.45 sent", AlertTexts.of("payout.settled", paid).title());
+    assertTrue(
+        AlertTexts.of("payout.failed", paid.copy().put("failureReason", "ACCOUNT_CLOSED")).body()
+            .contains("did not go through: account closed. It is retried."));
+    assertTrue(AlertTexts.of("settlement.closed", paid).body().contains("€123.45 will be paid out"));
+    JsonObject carried = new JsonObject().put("currency", "EUR").put("payoutMinor", 0).put("netMinor", -250).put("carriedForward", true);
+    assertTrue(AlertTexts.of("settlement.closed", carried).body().contains("net of -€2.50 is carried"));
+    for (String type : new String[] {"settlement.closed", "payout.settled", "payout.failed"}) {
+      AlertText text = AlertTexts.of(type, new JsonObject());
+      assertFalse(text.title().contains("null") || text.body().contains("null"), type + ": " + text);
+    }
+  }
 }

@@ -8,7 +8,9 @@ public enum AccountKind {
   /** Money coming in from outside (top-ups); its balance is minus everything ever funded. */
   FUNDING,
   /** Money authorized but not yet captured, on the users' behalf. */
-  HOLDS;
+  HOLDS,
+  /** Payouts owed to merchants: a closed settlement window's net, until the payout gateway pays it. */
+  PAYOUTS_PENDING;
 
   public static final String PLATFORM = "platform";
 }

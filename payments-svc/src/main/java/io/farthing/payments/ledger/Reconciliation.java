@@ -5,9 +5,11 @@ import io.farthing.common.Ids;
 import io.farthing.payments.ledger.ReconciliationReport.CurrencyTotals;
 import io.farthing.payments.ledger.ReconciliationReport.KindTotals;
 import io.farthing.payments.ledger.ReconciliationReport.PostingProblem;
+import io.farthing.payments.ledger.ReconciliationReport.SettlementProblem;
 import io.farthing.payments.ledger.ReconciliationReport.WalletDrift;
 import io.farthing.payments.ledger.ReconciliationRepository.Listed;
 import io.farthing.payments.ledger.ReconciliationRepository.Totals;
+import io.farthing.payments.settlement.SettlementConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -41,10 +43,16 @@ public class Reconciliation {
   private final ReconciliationRepository repository;
   private final ReconciliationConfig config;
   private final MeterRegistry meters;
+  private final SettlementConfig settlement;
   private final AtomicLong lastProblems = new AtomicLong();
 
   public Reconciliation(
-      Pool pool, ReconciliationRepository repository, ReconciliationConfig config, MeterRegistry meters) {
+      Pool pool,
+      ReconciliationRepository repository,
+      ReconciliationConfig config,
+      MeterRegistry meters,
+      SettlementConfig settlement) {
+    this.settlement = settlement;
     this.pool = pool;
     this.repository = repository;
     this.config = config;
@@ -112,6 +120,8 @@ public class Reconciliation {
     Listed<PostingProblem> unbalanced;
     Listed<PostingProblem> tooFew;
     Totals totals;
+    long settlementWindows;
+    Listed<SettlementProblem> settlement;
   }
 
   private Uni<ReconciliationReport> check(SqlConnection tx, String trigger, String requestedBy) {
@@ -133,21 +143,28 @@ public class Reconciliation {
         .invoke(tooFew -> found.tooFew = tooFew)
         .chain(() -> repository.totals(tx))
         .invoke(totals -> found.totals = totals)
+        .chain(() -> repository.closedSettlementWindows(tx))
+        .invoke(n -> found.settlementWindows = n)
+        .chain(() -> repository.settlementProblems(tx, max, settlement.lateCommitGrace()))
+        .invoke(problems -> found.settlement = problems)
         .map(
             ignored ->
                 report(
                     Ids.newId(), trigger, requestedBy, found.startedAt, found.walletCount, found.drifts,
-                    found.postingCount, found.unbalanced, found.tooFew, found.totals))
+                    found.postingCount, found.unbalanced, found.tooFew, found.totals, found.settlementWindows,
+                    found.settlement))
         .call(report -> repository.insert(tx, report));
   }
 
   static ReconciliationReport report(
       UUID id, String trigger, String requestedBy, Instant startedAt, long walletCount, Listed<WalletDrift> drifts,
-      long postingCount, Listed<PostingProblem> unbalanced, Listed<PostingProblem> tooFew, Totals totals) {
+      long postingCount, Listed<PostingProblem> unbalanced, Listed<PostingProblem> tooFew, Totals totals,
+      long settlementWindows, Listed<SettlementProblem> settlement) {
     List<CurrencyTotals> currencies = currencies(totals);
     long unbalancedCurrencies = currencies.stream().filter(c -> !c.balanced()).count();
     long holdsOff = currencies.stream().filter(c -> !c.holdsMatchAuthorizedCharges()).count();
-    long problems = drifts.total() + unbalanced.total() + tooFew.total() + unbalancedCurrencies + holdsOff;
+    long problems =
+        drifts.total() + unbalanced.total() + tooFew.total() + unbalancedCurrencies + holdsOff + settlement.total();
 
     List<PostingProblem> postingProblems = new ArrayList<>(unbalanced.items());
     postingProblems.addAll(tooFew.items());
@@ -160,7 +177,9 @@ public class Reconciliation {
               + walletCount
               + " wallets match their entries, "
               + postingCount
-              + " postings sum to zero, and every currency's ledger sums to zero";
+              + " postings sum to zero, every currency's ledger sums to zero, and "
+              + settlementWindows
+              + " closed settlement windows match their lines";
     } else {
       List<String> parts = new ArrayList<>();
       if (drifts.total() > 0) {
@@ -178,6 +197,9 @@ public class Reconciliation {
       if (holdsOff > 0) {
         parts.add(holdsOff + " currency(ies) whose holds differ from the AUTHORIZED charges");
       }
+      if (settlement.total() > 0) {
+        parts.add(settlement.total() + " settlement window or account problem(s)");
+      }
       summary = "DRIFT: " + String.join("; ", parts);
     }
     return new ReconciliationReport(
@@ -193,7 +215,9 @@ public class Reconciliation {
             walletCount, drifts.total(), drifts.items(), drifts.total() > drifts.items().size()),
         new ReconciliationReport.Postings(
             postingCount, unbalanced.total(), tooFew.total(), postingProblems, postingsTruncated),
-        currencies);
+        currencies,
+        new ReconciliationReport.Settlement(
+            settlementWindows, settlement.total(), settlement.items(), settlement.total() > settlement.items().size()));
   }
 
   private static List<CurrencyTotals> currencies(Totals totals) {
@@ -213,7 +237,8 @@ public class Reconciliation {
               totals.byKind().entrySet().stream()
                   .filter(e -> !isKnownKind(e.getKey()))
                   .mapToLong(e -> e.getValue().getOrDefault(currency, 0L))
-                  .reduce(0L, Math::addExact));
+                  .reduce(0L, Math::addExact),
+              kind(totals, AccountKind.PAYOUTS_PENDING.name(), currency));
       long total =
           totals.byKind().values().stream()
               .mapToLong(byCurrency -> byCurrency.getOrDefault(currency, 0L))

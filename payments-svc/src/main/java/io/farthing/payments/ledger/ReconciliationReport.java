@@ -17,7 +17,8 @@ import java.util.UUID;
     targets = {
       ReconciliationReport.class, ReconciliationReport.Wallets.class, ReconciliationReport.WalletDrift.class,
       ReconciliationReport.Postings.class, ReconciliationReport.PostingProblem.class,
-      ReconciliationReport.CurrencyTotals.class, ReconciliationReport.KindTotals.class
+      ReconciliationReport.CurrencyTotals.class, ReconciliationReport.KindTotals.class,
+      ReconciliationReport.Settlement.class, ReconciliationReport.SettlementProblem.class
     })
 public record ReconciliationReport(
     UUID id,
@@ -30,7 +31,8 @@ public record ReconciliationReport(
     String summary,
     Wallets wallets,
     Postings postings,
-    List<CurrencyTotals> currencies) {
+    List<CurrencyTotals> currencies,
+    Settlement settlement) {
 
   public static final String SCHEDULED = "SCHEDULED";
   public static final String MANUAL = "MANUAL";
@@ -70,5 +72,22 @@ public record ReconciliationReport(
    * holds are what those accounts hold; wallets what users hold. {@code unknown}: entries on accounts
    * that do not exist (always 0 unless the ledger is damaged).
    */
-  public record KindTotals(long funding, long merchants, long fees, long holds, long wallets, long unknown) {}
+  public record KindTotals(
+      long funding, long merchants, long fees, long holds, long wallets, long unknown, long payoutsPending) {}
+
+  /**
+   * Settlement windows (issue 8): how many closed windows were checked and what did not hold.
+   * Null in runs stored before settlement existed.
+   */
+  public record Settlement(long windowsChecked, long problemCount, List<SettlementProblem> problems, boolean truncated) {}
+
+  /**
+   * {@code problem}: LINES_MISMATCH (a closed window's lines do not sum to its payout, the payout
+   * posting differs, a line is not its entry, or the line count differs: expected = payout, actual =
+   * the settled lines' sum), MISSED_ENTRY (entries left in no window though a later window closed:
+   * actual = their sum), LINES_IN_OPEN_WINDOW, ASSIGNED_NOT_ZERO (an account's assigned entries do
+   * not sum to zero, so its balance is not its unassigned entries; windowId null).
+   */
+  public record SettlementProblem(
+      UUID windowId, UUID accountId, String problem, long expectedMinor, long actualMinor, long entries) {}
 }

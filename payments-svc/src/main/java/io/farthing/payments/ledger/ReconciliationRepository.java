@@ -3,6 +3,7 @@ package io.farthing.payments.ledger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.farthing.payments.ledger.ReconciliationReport.PostingProblem;
+import io.farthing.payments.ledger.ReconciliationReport.SettlementProblem;
 import io.farthing.payments.ledger.ReconciliationReport.WalletDrift;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
@@ -82,6 +83,61 @@ public class ReconciliationRepository {
       having count(e.id) < 2
        order by p.id
        limit $1
+      """;
+  /**
+   * Settlement windows (issue 8), per closed window: its settled lines sum to its payout, the
+   * payout posting moved exactly that to PAYOUTS_PENDING, all its lines (with the payout's own
+   * entry) sum to zero, and each line is its entry (amount, account, created before the window's
+   * end). Per account: no entry created before its latest paid-out window's end (and longer than
+   * the late-commit grace before that window closed) is left in no window; assigned entries sum
+   * to zero, so the merchant's balance is its unassigned entries. No line is in an OPEN window.
+   */
+  private static final String SETTLEMENT_PROBLEMS =
+      """
+      with w as (
+        select id, account_id, ends_at, closed_at, payout_minor, line_count, payout_posting_id
+          from settlement_windows where status <> 'OPEN'),
+      l as (
+        select sl.window_id,
+               count(*) filter (where e.posting_id is distinct from w.payout_posting_id) as settled_lines,
+               coalesce(sum(sl.amount_minor) filter (where e.posting_id is distinct from w.payout_posting_id), 0)::bigint
+                 as settled_minor,
+               coalesce(sum(sl.amount_minor), 0)::bigint as total_minor,
+               bool_or(e.id is null or e.amount_minor <> sl.amount_minor or e.account_id <> w.account_id
+                       or (e.posting_id is distinct from w.payout_posting_id and e.created_at >= w.ends_at)) as foreign_line
+          from settlement_lines sl join w on w.id = sl.window_id left join entries e on e.id = sl.entry_id
+         group by sl.window_id),
+      p as (
+        select w.id as window_id, coalesce(sum(x.amount_minor), 0)::bigint as posted_minor
+          from w join entries x on x.posting_id = w.payout_posting_id
+          join accounts xa on xa.id = x.account_id and xa.kind = 'PAYOUTS_PENDING'
+         group by w.id),
+      latest as (
+        select distinct on (account_id) id, account_id, ends_at, closed_at
+          from w where payout_minor > 0 order by account_id, ends_at desc),
+      problems as (
+        select w.id as window_id, w.account_id, 'LINES_MISMATCH' as problem, w.payout_minor as expected_minor,
+               coalesce(l.settled_minor, 0)::bigint as actual_minor, coalesce(l.settled_lines, 0)::bigint as entries
+          from w left join l on l.window_id = w.id left join p on p.window_id = w.id
+         where coalesce(l.settled_lines, 0) <> w.line_count or coalesce(l.settled_minor, 0) <> w.payout_minor
+            or coalesce(p.posted_minor, 0) <> w.payout_minor or coalesce(l.total_minor, 0) <> 0
+            or coalesce(l.foreign_line, false)
+        union all
+        select latest.id, latest.account_id, 'MISSED_ENTRY', 0, sum(e.amount_minor)::bigint, count(*)
+          from latest join entries e on e.account_id = latest.account_id and e.created_at < latest.ends_at
+                                    and e.created_at < latest.closed_at - $2 * interval '1 millisecond'
+         where not exists (select 1 from settlement_lines sl where sl.entry_id = e.id)
+         group by latest.id, latest.account_id
+        union all
+        select ow.id, ow.account_id, 'LINES_IN_OPEN_WINDOW', 0, sum(sl.amount_minor)::bigint, count(*)
+          from settlement_lines sl join settlement_windows ow on ow.id = sl.window_id and ow.status = 'OPEN'
+         group by ow.id, ow.account_id
+        union all
+        select null::uuid, e.account_id, 'ASSIGNED_NOT_ZERO', 0, sum(e.amount_minor)::bigint, count(*)
+          from settlement_lines sl join entries e on e.id = sl.entry_id
+         group by e.account_id having sum(e.amount_minor) <> 0)
+      select window_id, account_id, problem, expected_minor, actual_minor, entries, count(*) over () as problems
+        from problems order by problem, window_id, account_id limit $1
       """;
   private static final String INSERT_RUN =
       "insert into reconciliation_runs (id, trigger, requested_by, started_at, finished_at, drift, problems, report)"
@@ -226,6 +282,30 @@ public class ReconciliationRepository {
               for (Row row : rows) {
                 total = row.getLong(totalColumn);
                 items.add(mapper.apply(row));
+              }
+              return new Listed<>(items, total);
+            });
+  }
+
+  public Uni<Long> closedSettlementWindows(SqlConnection tx) {
+    return tx.query("select count(*) as n from settlement_windows where status <> 'OPEN'")
+        .execute()
+        .map(rows -> rows.iterator().next().getLong("n"));
+  }
+
+  public Uni<Listed<SettlementProblem>> settlementProblems(SqlConnection tx, int limit, Duration lateCommitGrace) {
+    return tx.preparedQuery(SETTLEMENT_PROBLEMS)
+        .execute(Tuple.of(limit, lateCommitGrace.toMillis()))
+        .map(
+            rows -> {
+              List<SettlementProblem> items = new ArrayList<>();
+              long total = 0;
+              for (Row row : rows) {
+                total = row.getLong("problems");
+                items.add(
+                    new SettlementProblem(
+                        row.getUUID("window_id"), row.getUUID("account_id"), row.getString("problem"),
+                        row.getLong("expected_minor"), row.getLong("actual_minor"), row.getLong("entries")));
               }
               return new Listed<>(items, total);
             });

@@ -27,7 +27,7 @@ public record MerchantStatement(
    * @param grossChargedMinor what users paid in captures
    * @param refundsMinor what went back to users (positive)
    * @param feesMinor Farthing's fees, net of fees given back with refunds
-   * @param otherMinor movements that are neither (none yet; payouts will be)
+   * @param otherMinor movements that are neither (settlement payouts, in a monthly statement)
    * @param netMinor what the merchant's account gained
    */
   public record Totals(

@@ -1,6 +1,8 @@
 package io.farthing.payments.statement;
 
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Statements as CSV (RFC 4180, header row). The first line after the header is the opening
@@ -47,25 +49,35 @@ public final class StatementCsv {
   }
 
   public static String merchant(MerchantStatement s) {
+    return merchantLines(
+        s.currency(), s.periodStart(), s.complete() ? s.periodEnd() : null, s.openingBalanceMinor(), s.lines(),
+        s.closingBalanceMinor());
+  }
+
+  /**
+   * A merchant's lines between an opening and a closing balance (a month's statement, or a
+   * settlement window's from zero to its net); {@code closedAt} null while the period is not over.
+   */
+  public static String merchantLines(
+      String currency, Instant openedAt, Instant closedAt, long openingMinor, List<MerchantStatement.ChargeLine> lines,
+      long closingMinor) {
     StringBuilder out = new StringBuilder();
     Csv.row(out, Arrays.asList((Object[]) MERCHANT_HEADER));
     Csv.row(
         out,
         Arrays.asList(
-            "OPENING_BALANCE", s.periodStart(), null, null, null, null, null, null, null, null, s.openingBalanceMinor(),
-            s.currency(), null));
-    for (MerchantStatement.ChargeLine l : s.lines()) {
+            "OPENING_BALANCE", openedAt, null, null, null, null, null, null, null, null, openingMinor, currency, null));
+    for (MerchantStatement.ChargeLine l : lines) {
       Csv.row(
           out,
           Arrays.asList(
               "MOVEMENT", l.postedAt(), l.postingId(), l.type(), l.kind(), l.chargeId(), l.refundId(), l.amountMinor(),
-              l.feeMinor(), l.netMinor(), l.balanceAfterMinor(), s.currency(), Csv.text(l.description())));
+              l.feeMinor(), l.netMinor(), l.balanceAfterMinor(), currency, Csv.text(l.description())));
     }
     Csv.row(
         out,
         Arrays.asList(
-            "CLOSING_BALANCE", s.complete() ? s.periodEnd() : null, null, null, null, null, null, null, null, null,
-            s.closingBalanceMinor(), s.currency(), null));
+            "CLOSING_BALANCE", closedAt, null, null, null, null, null, null, null, null, closingMinor, currency, null));
     return out.toString();
   }
 }

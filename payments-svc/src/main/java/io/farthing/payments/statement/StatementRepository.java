@@ -100,6 +100,21 @@ public class StatementRepository {
           + ENRICH
           + " order by b.created_at, b.id";
 
+  /** The entries a settlement window settled, oldest first, without the window's own payout posting. */
+  private static final String SETTLED =
+      """
+      with base as (
+        select e.id, e.posting_id, e.account_id, e.currency, e.amount_minor, e.created_at, null::bigint as balance_after
+          from settlement_lines l
+          join settlement_windows w on w.id = l.window_id
+          join entries e on e.id = l.entry_id
+         where l.window_id = $1 and e.posting_id is distinct from w.payout_posting_id
+         order by e.created_at, e.id
+         limit $2)
+      """
+          + ENRICH
+          + " order by b.created_at, b.id";
+
   private static final String SUM_BEFORE =
       "select coalesce(sum(amount_minor), 0)::bigint as total from entries where account_id = $1 and created_at < $2";
 
@@ -131,6 +146,11 @@ public class StatementRepository {
     return tx.preparedQuery(PERIOD)
         .execute(Tuple.of(accountId, utc(from), utc(to), limit))
         .map(StatementRepository::lines);
+  }
+
+  /** Up to {@code limit} entries a settlement window settled, oldest first. */
+  public Uni<List<Line>> settled(SqlClient tx, UUID windowId, int limit) {
+    return tx.preparedQuery(SETTLED).execute(Tuple.of(windowId, limit)).map(StatementRepository::lines);
   }
 
   /** The account's balance from its entries before {@code at}. */

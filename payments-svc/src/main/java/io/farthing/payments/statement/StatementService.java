@@ -182,7 +182,31 @@ public class StatementService {
 
   static MerchantStatement merchantStatement(
       Merchant merchant, YearMonth month, String currency, Period period, Sums sums) {
-    long balance = sums.opening();
+    Tally tally = tally(sums.opening(), sums.lines());
+    requireEqual(tally.closingMinor(), sums.closing(), "opening balance + net", "closing balance");
+    return new MerchantStatement(
+        merchant.partnerClientId(),
+        merchant.name(),
+        month.toString(),
+        currency,
+        "UTC",
+        period.start(),
+        period.end(),
+        period.complete(),
+        sums.opening(),
+        sums.closing(),
+        tally.totals(),
+        tally.lines());
+  }
+
+  /**
+   * A merchant's lines from {@code openingMinor} on: each capture and refund with its fee and net,
+   * and the totals, asserted to add up (gross - refunds - fees + other = net).
+   */
+  public record Tally(MerchantStatement.Totals totals, List<MerchantStatement.ChargeLine> lines, long closingMinor) {}
+
+  static Tally tally(long openingMinor, List<Line> entries) {
+    long balance = openingMinor;
     long gross = 0;
     long refunds = 0;
     long fees = 0;
@@ -190,8 +214,8 @@ public class StatementService {
     long net = 0;
     long charges = 0;
     long refundCount = 0;
-    List<MerchantStatement.ChargeLine> lines = new ArrayList<>(sums.lines().size());
-    for (Line line : sums.lines()) {
+    List<MerchantStatement.ChargeLine> lines = new ArrayList<>(entries.size());
+    for (Line line : entries) {
       String type = type(line.postingKind());
       long netMinor = line.amountMinor();
       long feeMinor = "OTHER".equals(type) ? 0 : line.feeMinor();
@@ -215,21 +239,29 @@ public class StatementService {
               type, line.postingKind(), line.createdAt(), line.postingId(), line.chargeId(), line.refundId(),
               amountMinor, feeMinor, netMinor, balance, line.description()));
     }
-    requireEqual(balance, sums.closing(), "opening balance + net", "closing balance");
     requireEqual(gross - refunds - fees + other, net, "gross - refunds - fees + other", "net");
-    return new MerchantStatement(
-        merchant.partnerClientId(),
-        merchant.name(),
-        month.toString(),
-        currency,
-        "UTC",
-        period.start(),
-        period.end(),
-        period.complete(),
-        sums.opening(),
-        sums.closing(),
-        new MerchantStatement.Totals(gross, refunds, fees, other, net, charges, refundCount),
-        lines);
+    return new Tally(new MerchantStatement.Totals(gross, refunds, fees, other, net, charges, refundCount), lines, balance);
+  }
+
+  /**
+   * The lines a settlement window settled (its own payout entry left out), tallied from zero: their
+   * net is what the window paid out. More than {@code payments.statements.max-lines}: STATEMENT_TOO_LARGE.
+   */
+  public Uni<Tally> settlementWindow(UUID windowId) {
+    int max = config.maxLines();
+    return pool.withTransaction(
+        tx ->
+            ledger
+                .snapshot(tx)
+                .chain(() -> ledger.settled(tx, windowId, max + 1))
+                .map(
+                    lines -> {
+                      if (lines.size() > max) {
+                        throw ApiException.precondition(
+                            "This window has more than " + max + " movements, more than a statement lists", TOO_LARGE);
+                      }
+                      return tally(0, lines);
+                    }));
   }
 
   /** Captures are charges, refunds are refunds; anything else on a merchant's account is "other". */

@@ -54,11 +54,11 @@ public class StatementResource {
   }
 
   /** json (the default) or csv. */
-  enum Format {
+  public enum Format {
     JSON,
     CSV;
 
-    static Format of(String format) {
+    public static Format of(String format) {
       if (format == null || format.isEmpty() || format.equals("json")) {
         return JSON;
       }
@@ -68,7 +68,7 @@ public class StatementResource {
       throw ApiException.invalid("format must be json or csv", "INVALID_FORMAT");
     }
 
-    static Response csv(String body, String name) {
+    public static Response csv(String body, String name) {
       return Response.ok(body, Csv.MEDIA_TYPE + ";charset=UTF-8")
           .header("Content-Disposition", "attachment; filename=\"" + name + ".csv\"")
           .build();
