@@ -25,4 +25,8 @@ public interface EventNames {
   String SECURITY_LOCKED_OUT = "security.locked_out";
   /** A step-up challenge was answered wrongly. */
   String SECURITY_STEP_UP_FAILED = "security.step_up_failed";
+
+  // Loyalty (payments-svc): points turned into wallet credit. Earning is not an event: a
+  // micro-charge earns a fraction of a point, and an alert for each would be noise.
+  String LOYALTY_REDEEMED = "loyalty.redeemed";
 }

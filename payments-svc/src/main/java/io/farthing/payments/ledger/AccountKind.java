@@ -1,6 +1,7 @@
 package io.farthing.payments.ledger;
 
-/** The kinds of ledger account. Only USER_WALLET keeps a cached balance row (table wallets). */
+/** The kinds of ledger account. Only USER_WALLET (table wallets) and LOYALTY (table
+ * loyalty_balances) keep a cached balance row. */
 public enum AccountKind {
   USER_WALLET,
   MERCHANT,
@@ -8,7 +9,11 @@ public enum AccountKind {
   /** Money coming in from outside (top-ups); its balance is minus everything ever funded. */
   FUNDING,
   /** Money authorized but not yet captured, on the users' behalf. */
-  HOLDS;
+  HOLDS,
+  /** Loyalty points the platform owes one user (owner = user id); cached in loyalty_balances. */
+  LOYALTY,
+  /** The loyalty programme's cost: minus every point issued, net of clawbacks. */
+  LOYALTY_FUNDING;
 
   public static final String PLATFORM = "platform";
 }
