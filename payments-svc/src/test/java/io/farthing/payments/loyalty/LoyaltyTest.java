@@ -280,6 +280,30 @@ class LoyaltyTest {
   }
 
   @Test
+  void operatorsSeeACachedBalanceThatDriftsFromItsEntries() {
+    String merchant = fixtures.aMerchant();
+    UUID user = fixtures.payer(merchant, 1_000, 200);
+    charge(plain, merchant, user, 40);
+    assertEquals(4, points(user));
+    as(io.farthing.payments.admin.TestCalls.admin())
+        .get("/admin/v1/loyalty/reconciliation").then().statusCode(200).body("drift", equalTo(false));
+    fixtures.update("update loyalty_balances set points_minor = points_minor + 7 where user_id = $1", user);
+    try {
+      as(io.farthing.payments.admin.TestCalls.admin())
+          .get("/admin/v1/loyalty/reconciliation")
+          .then()
+          .statusCode(200)
+          .body("drift", equalTo(true))
+          .body("drifting[0].userId", equalTo(user.toString()))
+          .body("drifting[0].pointsMinor", equalTo(11))
+          .body("drifting[0].entriesSum", equalTo("4"));
+      as(userToken(user)).get("/admin/v1/loyalty/reconciliation").then().statusCode(403);
+    } finally {
+      fixtures.update("update loyalty_balances set points_minor = points_minor - 7 where user_id = $1", user);
+    }
+  }
+
+  @Test
   void aRedemptionIsVisibleOnlyToItsOwner() {
     String merchant = fixtures.aMerchant();
     UUID user = fixtures.payer(merchant, 1_000, 200);
