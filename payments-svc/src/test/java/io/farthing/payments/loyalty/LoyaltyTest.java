@@ -98,6 +98,15 @@ class LoyaltyTest {
         user.toString());
   }
 
+  /** A new user who paid one charge of {@code spentMinor} and holds the points it earned. */
+  UUID aUserWhoSpent(long spentMinor, long expectedPoints) {
+    String merchant = fixtures.aMerchant();
+    UUID user = fixtures.payer(merchant, 1_000, 200);
+    charge(plain, merchant, user, spentMinor);
+    assertEquals(expectedPoints, points(user));
+    return user;
+  }
+
   Response redeem(UUID user, String key, long amountMinor) {
     return as(userToken(user))
         .header("Idempotency-Key", key)
@@ -160,10 +169,7 @@ class LoyaltyTest {
 
   @Test
   void redeemingCreditsTheWalletThroughTheLedgerAndReplaysTheFirstAnswer() {
-    String merchant = fixtures.aMerchant();
-    UUID user = fixtures.payer(merchant, 1_000, 200);
-    charge(plain, merchant, user, 100);
-    assertEquals(10, points(user));
+    UUID user = aUserWhoSpent(100, 10);
     long before = fixtures.balance(user, "EUR");
     String key = UUID.randomUUID().toString();
 
@@ -194,10 +200,7 @@ class LoyaltyTest {
 
   @Test
   void parallelRedemptionsNeverSpendMorePointsThanTheUserHolds() throws Exception {
-    String merchant = fixtures.aMerchant();
-    UUID user = fixtures.payer(merchant, 1_000, 200);
-    charge(plain, merchant, user, 100);
-    assertEquals(10, points(user));
+    UUID user = aUserWhoSpent(100, 10);
     long before = fixtures.balance(user, "EUR");
 
     ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -254,10 +257,7 @@ class LoyaltyTest {
 
   @Test
   void refusesBadRedemptionsWithoutMovingAnything() {
-    String merchant = fixtures.aMerchant();
-    UUID user = fixtures.payer(merchant, 1_000, 200);
-    charge(plain, merchant, user, 50);
-    assertEquals(5, points(user));
+    UUID user = aUserWhoSpent(50, 5);
     long before = fixtures.balance(user, "EUR");
 
     redeem(user, UUID.randomUUID().toString(), 6)
@@ -281,10 +281,7 @@ class LoyaltyTest {
 
   @Test
   void operatorsSeeACachedBalanceThatDriftsFromItsEntries() {
-    String merchant = fixtures.aMerchant();
-    UUID user = fixtures.payer(merchant, 1_000, 200);
-    charge(plain, merchant, user, 40);
-    assertEquals(4, points(user));
+    UUID user = aUserWhoSpent(40, 4);
     as(io.farthing.payments.admin.TestCalls.admin())
         .get("/admin/v1/loyalty/reconciliation").then().statusCode(200).body("drift", equalTo(false));
     fixtures.update("update loyalty_balances set points_minor = points_minor + 7 where user_id = $1", user);
@@ -305,10 +302,7 @@ class LoyaltyTest {
 
   @Test
   void aRedemptionIsVisibleOnlyToItsOwner() {
-    String merchant = fixtures.aMerchant();
-    UUID user = fixtures.payer(merchant, 1_000, 200);
-    charge(plain, merchant, user, 30);
-    assertEquals(3, points(user));
+    UUID user = aUserWhoSpent(30, 3);
     String location = redeem(user, UUID.randomUUID().toString(), 3).then().statusCode(201).extract().header("Location");
     as(userToken(UUID.randomUUID()))
         .get(location)
