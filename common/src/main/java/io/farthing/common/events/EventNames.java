@@ -33,4 +33,8 @@ public interface EventNames {
   String PAYOUT_SETTLED = "payout.settled";
   /** A closed window's payout failed (first failure); it is retried. */
   String PAYOUT_FAILED = "payout.failed";
+
+  // Loyalty (payments-svc): points turned into wallet credit. Earning is not an event: a
+  // micro-charge earns a fraction of a point, and an alert for each would be noise.
+  String LOYALTY_REDEEMED = "loyalty.redeemed";
 }

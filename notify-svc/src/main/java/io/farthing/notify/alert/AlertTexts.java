@@ -86,6 +86,10 @@ public final class AlertTexts {
               "Your top-up of " + money(data, data.getLong("amountMinor", 0L)) + " did not go through"
                   + because(first(data.getString("failureReason"), data.getString("declineCode")))
                   + ". Your wallet was not changed.");
+      case EventTypes.LOYALTY_REDEEMED ->
+          new AlertText(
+              money(data, data.getLong("amountMinor", 0L)) + " of points added to your wallet",
+              "You turned " + money(data, data.getLong("amountMinor", 0L)) + " of loyalty points into wallet credit.");
       case EventTypes.LIMIT_REACHED -> limitReached(data);
       case EventTypes.LIMIT_CHANGED -> limitChanged(data);
       case EventTypes.SECURITY_NEW_DEVICE ->

@@ -18,7 +18,8 @@ public final class EventTypes implements EventNames {
           CHARGE_REFUNDED, TOPUP_SUCCEEDED, TOPUP_FAILED, TRANSFER_SENT, TRANSFER_RECEIVED, LIMIT_REACHED,
           LIMIT_CHANGED, SECURITY_NEW_DEVICE, SECURITY_LOCKED_OUT, SECURITY_STEP_UP_FAILED, WEBHOOK_ENDPOINT_DISABLED,
           // settlement (issue 8): partner-only, delivered as webhooks
-          SETTLEMENT_CLOSED, PAYOUT_SETTLED, PAYOUT_FAILED);
+          SETTLEMENT_CLOSED, PAYOUT_SETTLED, PAYOUT_FAILED,
+          LOYALTY_REDEEMED);
 
   private EventTypes() {}
 

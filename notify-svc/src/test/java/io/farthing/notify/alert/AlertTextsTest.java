@@ -30,6 +30,15 @@ class AlertTextsTest {
   }
 
   @Test
+  void aRedemptionSaysHowMuchCreditThePointsBecame() {
+    AlertText text =
+        AlertTexts.of("loyalty.redeemed", new JsonObject().put("currency", "EUR").put("amountMinor", 125));
+
+    assertEquals("€1.25 of points added to your wallet", text.title());
+    assertEquals("You turned €1.25 of loyalty points into wallet credit.", text.body());
+  }
+
+  @Test
   void withoutAMerchantNameTheChargeNamesThePartnerAndWithoutACapSaysSo() {
     AlertText text = AlertTexts.of("charge.succeeded", charge());
 

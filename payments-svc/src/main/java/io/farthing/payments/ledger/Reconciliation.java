@@ -238,7 +238,9 @@ public class Reconciliation {
                   .filter(e -> !isKnownKind(e.getKey()))
                   .mapToLong(e -> e.getValue().getOrDefault(currency, 0L))
                   .reduce(0L, Math::addExact),
-              kind(totals, AccountKind.PAYOUTS_PENDING.name(), currency));
+              kind(totals, AccountKind.PAYOUTS_PENDING.name(), currency),
+              kind(totals, AccountKind.LOYALTY.name(), currency),
+              kind(totals, AccountKind.LOYALTY_FUNDING.name(), currency));
       long total =
           totals.byKind().values().stream()
               .mapToLong(byCurrency -> byCurrency.getOrDefault(currency, 0L))

@@ -70,10 +70,19 @@ public record ReconciliationReport(
   /**
    * Entries summed per kind of account. Funding is minus everything ever put in; merchants, fees and
    * holds are what those accounts hold; wallets what users hold. {@code unknown}: entries on accounts
-   * that do not exist (always 0 unless the ledger is damaged).
+   * that do not exist (always 0 unless the ledger is damaged). Loyalty: the points users hold, and
+   * the programme's cost (minus every point issued net of clawbacks).
    */
   public record KindTotals(
-      long funding, long merchants, long fees, long holds, long wallets, long unknown, long payoutsPending) {}
+      long funding,
+      long merchants,
+      long fees,
+      long holds,
+      long wallets,
+      long unknown,
+      long payoutsPending,
+      long loyalty,
+      long loyaltyFunding) {}
 
   /**
    * Settlement windows (issue 8): how many closed windows were checked and what did not hold.
