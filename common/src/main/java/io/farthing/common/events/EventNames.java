@@ -25,4 +25,10 @@ public interface EventNames {
   String SECURITY_LOCKED_OUT = "security.locked_out";
   /** A step-up challenge was answered wrongly. */
   String SECURITY_STEP_UP_FAILED = "security.step_up_failed";
+
+  // Micro-tabs (payments-svc io.farthing.payments.tab): opened with its cap held, settled to the
+  // merchant as one charge, closed with the unused hold released.
+  String TAB_OPENED = "tab.opened";
+  String TAB_SETTLED = "tab.settled";
+  String TAB_CLOSED = "tab.closed";
 }
