@@ -3,13 +3,13 @@ package io.farthing.payments.tab;
 import io.farthing.common.ApiException;
 import io.farthing.common.Ids;
 import io.farthing.payments.charge.Charge;
-import io.farthing.payments.charge.ChargeMessages;
 import io.farthing.payments.charge.ChargeMoney;
 import io.farthing.payments.charge.ChargeRepository;
 import io.farthing.payments.charge.ChargeStatus;
 import io.farthing.payments.client.AuthClient;
 import io.farthing.payments.client.RiskClient;
 import io.farthing.payments.client.RiskDecision;
+import io.farthing.payments.client.ScoreRequests;
 import io.farthing.payments.client.UserStanding;
 import io.farthing.payments.idempotency.Claim;
 import io.farthing.payments.idempotency.GrpcIdempotency;
@@ -28,7 +28,6 @@ import io.farthing.payments.outbox.Outbox;
 import io.farthing.payments.outbox.OutboxEvent;
 import io.farthing.payments.security.UserTokens;
 import io.farthing.payments.wallet.WalletRepository;
-import io.farthing.proto.risk.v1.Channel;
 import io.farthing.proto.risk.v1.ScoreRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -580,21 +579,9 @@ public class TabService {
                         TabMessages.event(tab, name.orElse(null)).mergeIn(extra))));
   }
 
-  private ScoreRequest scoreRequest(Tab tab, Merchant merchant, UserStanding user, int kycTier) {
-    ScoreRequest.Builder request =
-        ScoreRequest.newBuilder()
-            .setRequestId(tab.id().toString())
-            .setUserId(tab.userId().toString())
-            .setMerchantId(tab.partnerClientId())
-            .setMerchantCategory(merchant.category())
-            .setAmount(ChargeMessages.money(tab.capMinor(), tab.currency()))
-            .setChannel(Channel.CHANNEL_IN_APP)
-            .setKycTier(kycTier)
-            .setSecurityLevel(user.securityLevel());
-    if (tab.deviceId() != null) {
-      request.setDeviceId(tab.deviceId());
-    }
-    return request.build();
+  private static ScoreRequest scoreRequest(Tab tab, Merchant merchant, UserStanding user, int kycTier) {
+    return ScoreRequests.inApp(
+        tab.id(), tab.userId(), merchant, tab.capMinor(), tab.currency(), user, kycTier, tab.deviceId());
   }
 
   static ApiException notFound() {

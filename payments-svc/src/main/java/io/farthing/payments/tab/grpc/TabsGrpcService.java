@@ -1,5 +1,8 @@
 package io.farthing.payments.tab.grpc;
 
+import static io.farthing.payments.charge.grpc.PaymentsGrpcService.limited;
+import static io.farthing.payments.charge.grpc.PaymentsGrpcService.required;
+
 import io.farthing.common.Amount;
 import io.farthing.common.ApiException;
 import io.farthing.common.Ids;
@@ -111,20 +114,6 @@ public class TabsGrpcService implements Tabs {
 
   private String description(String value) {
     return limited(value, "description", config.maxDescriptionLength());
-  }
-
-  private static String required(String value, String field, int max) {
-    if (value.isEmpty()) {
-      throw ApiException.invalid(field + " is required", "MISSING_FIELD");
-    }
-    return limited(value, field, max);
-  }
-
-  private static String limited(String value, String field, int max) {
-    if (value.length() > max) {
-      throw ApiException.invalid(field + " is longer than " + max + " characters", "FIELD_TOO_LONG");
-    }
-    return value;
   }
 
   /** Runs {@code call} as the verified partner; a synchronous throw fails the Uni (mapped once). */
