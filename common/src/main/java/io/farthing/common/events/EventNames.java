@@ -37,4 +37,10 @@ public interface EventNames {
   // Loyalty (payments-svc): points turned into wallet credit. Earning is not an event: a
   // micro-charge earns a fraction of a point, and an alert for each would be noise.
   String LOYALTY_REDEEMED = "loyalty.redeemed";
+
+  // Micro-tabs (payments-svc io.farthing.payments.tab): opened with its cap held, settled to the
+  // merchant as one charge, closed with the unused hold released.
+  String TAB_OPENED = "tab.opened";
+  String TAB_SETTLED = "tab.settled";
+  String TAB_CLOSED = "tab.closed";
 }

@@ -127,6 +127,24 @@ public final class AlertTexts {
               "Payout of " + money(data, data.getLong("payoutMinor", 0L)) + " failed",
               "A payout of " + money(data, data.getLong("payoutMinor", 0L)) + " did not go through"
                   + because(data.getString("failureReason")) + ". It is retried.");
+      case EventTypes.TAB_OPENED ->
+          new AlertText(
+              "Tab opened with " + merchant(data),
+              merchant(data) + " opened a tab" + describe(data) + " of up to "
+                  + money(data, data.getLong("capMinor", 0L)) + ". That much is held in your wallet until the tab"
+                  + " closes; only what you use is taken.");
+      case EventTypes.TAB_SETTLED ->
+          new AlertText(
+              "You paid " + money(data, data.getLong("amountMinor", 0L)) + " to " + merchant(data),
+              "You paid " + money(data, data.getLong("amountMinor", 0L)) + " from your tab with " + merchant(data)
+                  + describe(data) + ". Used so far: " + money(data, data.getLong("settledMinor", 0L)) + " of "
+                  + money(data, data.getLong("capMinor", 0L)) + ".");
+      case EventTypes.TAB_CLOSED ->
+          new AlertText(
+              "Tab closed with " + merchant(data),
+              "Your tab with " + merchant(data) + describe(data) + " closed. You paid "
+                  + money(data, data.getLong("settledMinor", 0L)) + " in all; "
+                  + money(data, data.getLong("releasedMinor", 0L)) + " was released back to your wallet.");
       default ->
           EventTypes.isSecurity(type)
               ? new AlertText("Security alert", "Something security-relevant happened on your account. Check your"

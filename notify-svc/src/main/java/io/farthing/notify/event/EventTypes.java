@@ -19,7 +19,8 @@ public final class EventTypes implements EventNames {
           LIMIT_CHANGED, SECURITY_NEW_DEVICE, SECURITY_LOCKED_OUT, SECURITY_STEP_UP_FAILED, WEBHOOK_ENDPOINT_DISABLED,
           // settlement (issue 8): partner-only, delivered as webhooks
           SETTLEMENT_CLOSED, PAYOUT_SETTLED, PAYOUT_FAILED,
-          LOYALTY_REDEEMED);
+          LOYALTY_REDEEMED,
+          TAB_OPENED, TAB_SETTLED, TAB_CLOSED);
 
   private EventTypes() {}
 

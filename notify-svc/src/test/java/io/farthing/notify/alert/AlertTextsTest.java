@@ -101,4 +101,21 @@ class AlertTextsTest {
       assertFalse(text.title().contains("null") || text.body().contains("null"), type + ": " + text);
     }
   }
+
+  @Test
+  void tabsSayWhatIsHeldWhatWasPaidAndWhatCameBack() {
+    JsonObject tab =
+        new JsonObject().put("partnerClientId", "fcl_news").put("merchantName", "Daily News").put("currency", "EUR")
+            .put("capMinor", 500).put("settledMinor", 120).put("description", "Articles");
+    assertEquals("Tab opened with Daily News", AlertTexts.of("tab.opened", tab).title());
+    assertEquals(
+        "Daily News opened a tab for \u201cArticles\u201d of up to €5.00. That much is held in your wallet until"
+            + " the tab closes; only what you use is taken.",
+        AlertTexts.of("tab.opened", tab).body());
+    AlertText settled = AlertTexts.of("tab.settled", tab.copy().put("amountMinor", 120));
+    assertEquals("You paid €1.20 to Daily News", settled.title());
+    assertTrue(settled.body().endsWith("Used so far: €1.20 of €5.00."), settled.body());
+    String closed = AlertTexts.of("tab.closed", tab.copy().put("releasedMinor", 380)).body();
+    assertTrue(closed.endsWith("You paid €1.20 in all; €3.80 was released back to your wallet."), closed);
+  }
 }

@@ -18,7 +18,6 @@ import io.farthing.payments.merchant.Merchant;
 import io.farthing.payments.merchant.MerchantService;
 import io.farthing.payments.outbox.Outbox;
 import io.farthing.payments.outbox.OutboxEvent;
-import io.farthing.proto.risk.v1.Channel;
 import io.farthing.proto.risk.v1.ScoreRequest;
 import io.farthing.proto.type.v1.Money;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -783,20 +782,9 @@ public class ChargeService {
   }
 
   private ScoreRequest scoreRequest(Charge charge, Merchant merchant, UserStanding user, int kycTier) {
-    ScoreRequest.Builder request =
-        ScoreRequest.newBuilder()
-            .setRequestId(charge.id().toString())
-            .setUserId(charge.userId().toString())
-            .setMerchantId(charge.partnerClientId())
-            .setMerchantCategory(merchant.category())
-            .setAmount(ChargeMessages.money(charge.amountMinor(), charge.currency()))
-            .setChannel(Channel.CHANNEL_IN_APP)
-            .setKycTier(kycTier)
-            .setSecurityLevel(user.securityLevel());
-    if (charge.deviceId() != null) {
-      request.setDeviceId(charge.deviceId());
-    }
-    return request.build();
+    return io.farthing.payments.client.ScoreRequests.inApp(
+        charge.id(), charge.userId(), merchant, charge.amountMinor(), charge.currency(), user, kycTier,
+        charge.deviceId());
   }
 
   private static final class StepUpUnavailable extends RuntimeException {

@@ -61,8 +61,12 @@ public class ReconciliationRepository {
       """;
   private static final String WALLETS_CACHED =
       "select currency, count(*) as wallets, sum(balance_minor)::bigint as total from wallets group by currency";
+  // What the holds account must hold: AUTHORIZED charges, and what OPEN tabs still hold (cap - settled).
   private static final String AUTHORIZED_CHARGES =
-      "select currency, sum(authorized_minor)::bigint as total from charges where status = 'AUTHORIZED' group by currency";
+      "select currency, sum(held)::bigint as total from ("
+          + "select currency, authorized_minor as held from charges where status = 'AUTHORIZED'"
+          + " union all select currency, cap_minor - settled_minor from tabs where status = 'OPEN'"
+          + ") holds group by currency";
   private static final String POSTING_PROBLEMS =
       """
       select e.posting_id, p.kind, e.currency, sum(e.amount_minor)::bigint as total, count(*) as entries,

@@ -204,14 +204,16 @@ public class PaymentsGrpcService implements Payments {
     return ChargeMessages.money(amount.amountMinor(), amount.currency());
   }
 
-  private static String required(String value, String field, int max) {
+  /** A required string field, at most {@code max} characters (MISSING_FIELD, FIELD_TOO_LONG). */
+  public static String required(String value, String field, int max) {
     if (value == null || value.isEmpty()) {
       throw ApiException.invalid(field + " is required", "MISSING_FIELD");
     }
     return limited(value, field, max);
   }
 
-  private static String limited(String value, String field, int max) {
+  /** A string field of at most {@code max} characters (FIELD_TOO_LONG). */
+  public static String limited(String value, String field, int max) {
     if (value.length() > max) {
       throw ApiException.invalid(field + " is longer than " + max + " characters", "FIELD_TOO_LONG");
     }

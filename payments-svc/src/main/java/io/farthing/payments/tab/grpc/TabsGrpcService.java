@@ -1,0 +1,123 @@
+package io.farthing.payments.tab.grpc;
+
+import static io.farthing.payments.charge.grpc.PaymentsGrpcService.limited;
+import static io.farthing.payments.charge.grpc.PaymentsGrpcService.required;
+
+import io.farthing.common.Amount;
+import io.farthing.common.ApiException;
+import io.farthing.common.Ids;
+import io.farthing.common.grpc.GrpcCallers;
+import io.farthing.payments.charge.grpc.PaymentsGrpcService;
+import io.farthing.payments.tab.TabService;
+import io.farthing.payments.tab.TabsConfig;
+import io.farthing.proto.payments.v1.AddTabItemRequest;
+import io.farthing.proto.payments.v1.CloseTabRequest;
+import io.farthing.proto.payments.v1.GetTabRequest;
+import io.farthing.proto.payments.v1.OpenTabRequest;
+import io.farthing.proto.payments.v1.Tab;
+import io.farthing.proto.payments.v1.TabItem;
+import io.farthing.proto.payments.v1.Tabs;
+import io.quarkus.grpc.GrpcService;
+import io.quarkus.security.identity.CurrentIdentityAssociation;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * farthing.payments.v1.Tabs: scope per RPC, request validation and mapping, one service call. The
+ * caller (a partner client id) comes from its verified token.
+ */
+@GrpcService
+public class TabsGrpcService implements Tabs {
+  private static final int MAX_TOKEN_CHARS = 8192;
+  private static final int MAX_DEVICE_CHARS = 128;
+
+  private final TabService tabs;
+  private final CurrentIdentityAssociation identity;
+  private final TabsConfig config;
+
+  public TabsGrpcService(TabService tabs, CurrentIdentityAssociation identity, TabsConfig config) {
+    this.tabs = tabs;
+    this.identity = identity;
+    this.config = config;
+  }
+
+  @Override
+  @RolesAllowed(PaymentsGrpcService.SCOPE_CHARGE)
+  public Uni<Tab> openTab(OpenTabRequest request) {
+    return asPartner(partner -> tabs.open(partner, newTab(request)));
+  }
+
+  @Override
+  @RolesAllowed(PaymentsGrpcService.SCOPE_CHARGE)
+  public Uni<TabItem> addTabItem(AddTabItemRequest request) {
+    return asPartner(
+        partner -> {
+          if (!request.hasAmount()) {
+            throw ApiException.invalid("amount is required", "MISSING_FIELD");
+          }
+          Amount amount = Amount.positive(request.getAmount().getAmountMinor(), request.getAmount().getCurrency(), "amount");
+          byte[] canonical = request.toBuilder().clearIdempotencyKey().build().toByteArray();
+          return tabs.add(
+              partner,
+              new TabService.NewItem(
+                  request.getIdempotencyKey(), canonical, Ids.parse(request.getTabId(), "tab_id"),
+                  amount.amountMinor(), amount.currency(), description(request.getDescription())));
+        });
+  }
+
+  @Override
+  @RolesAllowed(PaymentsGrpcService.SCOPE_READ)
+  public Uni<Tab> getTab(GetTabRequest request) {
+    return asPartner(partner -> tabs.get(partner, Ids.parse(request.getTabId(), "tab_id")));
+  }
+
+  @Override
+  @RolesAllowed(PaymentsGrpcService.SCOPE_CHARGE)
+  public Uni<Tab> closeTab(CloseTabRequest request) {
+    return asPartner(
+        partner ->
+            tabs.closeByPartner(partner, request.getIdempotencyKey(), Ids.parse(request.getTabId(), "tab_id")));
+  }
+
+  private TabService.NewTab newTab(OpenTabRequest request) {
+    if (!request.hasCap()) {
+      throw ApiException.invalid("cap is required", "MISSING_FIELD");
+    }
+    Amount cap = Amount.positive(request.getCap().getAmountMinor(), request.getCap().getCurrency(), "cap");
+    String token = null;
+    UUID user = null;
+    switch (request.getPayerCase()) {
+      case USER_ACCESS_TOKEN -> token = required(request.getUserAccessToken(), "user_access_token", MAX_TOKEN_CHARS);
+      case USER_ID -> user = Ids.parse(request.getUserId(), "user_id");
+      default -> throw ApiException.invalid("user_access_token or user_id is required", "MISSING_FIELD");
+    }
+    if (request.getSettleThresholdMinor() < 0) {
+      throw ApiException.invalid("settle_threshold_minor must not be negative", "INVALID_THRESHOLD");
+    }
+    if (request.getTimeLimitSeconds() < 0) {
+      throw ApiException.invalid("time_limit_seconds must not be negative", "INVALID_TIME_LIMIT");
+    }
+    String device =
+        request.getDeviceId().isEmpty() ? null : limited(request.getDeviceId(), "device_id", MAX_DEVICE_CHARS);
+    // "The same request": every field but the key and the payer token, whose place the resolved
+    // user id takes (a refreshed token on a retry is still the same tab).
+    byte[] canonical = request.toBuilder().clearIdempotencyKey().clearUserAccessToken().build().toByteArray();
+    return new TabService.NewTab(
+        request.getIdempotencyKey(), canonical, token, user, cap.amountMinor(), cap.currency(),
+        request.getSettleThresholdMinor() == 0 ? null : request.getSettleThresholdMinor(),
+        request.getTimeLimitSeconds() == 0 ? null : Duration.ofSeconds(request.getTimeLimitSeconds()),
+        description(request.getDescription()), device);
+  }
+
+  private String description(String value) {
+    return limited(value, "description", config.maxDescriptionLength());
+  }
+
+  /** Runs {@code call} as the verified partner; a synchronous throw fails the Uni (mapped once). */
+  private <T> Uni<T> asPartner(Function<String, Uni<T>> call) {
+    return GrpcCallers.asCaller(identity, call);
+  }
+}
