@@ -181,8 +181,8 @@ class MoneyConservationTest {
           () -> "cached wallet balances against wallet entries " + currency);
       assertEquals(-kinds.path("funding").asLong(),
           kinds.path("wallets").asLong() + kinds.path("holds").asLong() + kinds.path("merchants").asLong()
-              + kinds.path("fees").asLong(),
-          () -> "money in = wallets + holds + merchants + fees " + currency);
+              + kinds.path("fees").asLong() + kinds.path("payoutsPending").asLong(),
+          () -> "money in (less paid out) = wallets + holds + merchants + fees + payouts pending " + currency);
     }
   }
 
