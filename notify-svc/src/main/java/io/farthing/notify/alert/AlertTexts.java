@@ -172,6 +172,12 @@ public final class AlertTexts {
 
   private static AlertText chargeRefunded(JsonObject data) {
     long refund = data.getLong("refundMinor", data.getLong("refundedMinor", 0L));
+    if ("undo".equals(data.getString("reason"))) {
+      return new AlertText(
+          "Payment to " + merchant(data) + " undone",
+          "You undid your payment to " + merchant(data) + describe(data) + ". " + money(data, refund)
+              + " is back in your wallet.");
+    }
     String body =
         merchant(data) + " refunded " + money(data, refund) + " of your " + money(data, paidMinor(data)) + " payment"
             + describe(data) + ". It is back in your wallet.";

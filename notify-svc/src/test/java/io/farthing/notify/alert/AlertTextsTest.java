@@ -58,6 +58,14 @@ class AlertTextsTest {
   }
 
   @Test
+  void anUndoneChargeSaysTheUserUndidIt() {
+    AlertText text = AlertTexts.of("charge.refunded", charge().put("refundMinor", 180).put("reason", "undo"));
+
+    assertEquals("Payment to fcl_pixel undone", text.title());
+    assertEquals("You undid your payment to fcl_pixel for \u201cLevel pack\u201d. €1.80 is back in your wallet.", text.body());
+  }
+
+  @Test
   void transfersTopUpsAndLimits() {
     JsonObject transfer = new JsonObject().put("currency", "EUR").put("amountMinor", 500).put("note", "Lunch");
     assertEquals("You received €5.00", AlertTexts.of("transfer.received", transfer).title());

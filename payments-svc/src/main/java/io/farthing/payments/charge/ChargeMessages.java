@@ -25,6 +25,7 @@ public final class ChargeMessages {
             .setDescription(c.description())
             .putAllMetadata(c.metadata())
             .setCaptureLater(c.captureLater())
+            .setFinalSale(c.finalSale())
             .setCreatedAt(timestamp(c.createdAt()))
             .setUpdatedAt(timestamp(c.updatedAt()));
     if (c.challengeId() != null && c.status() == io.farthing.payments.charge.ChargeStatus.REQUIRES_ACTION) {

@@ -24,10 +24,10 @@ public class ChargeRepository {
   static final String COLUMNS =
       "id, partner_client_id, user_id, wallet_id, currency, amount_minor, authorized_minor, captured_minor,"
           + " refunded_minor, fee_minor, fee_refunded_minor, status, capture_later, description, metadata, device_id,"
-          + " consent_id, decision_id, challenge_id, failure_reason, hold_expires_at, version, created_at, updated_at";
+          + " consent_id, decision_id, challenge_id, failure_reason, hold_expires_at, version, created_at, updated_at, final_sale";
   private static final String INSERT =
       "insert into charges (" + COLUMNS + ") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,"
-          + " $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)";
+          + " $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)";
   /** Moves a charge on, only from the state and version it was read in. */
   private static final String UPDATE =
       """
@@ -53,7 +53,7 @@ public class ChargeRepository {
                     c.authorizedMinor(), c.capturedMinor(), c.refundedMinor(), c.feeMinor(), c.feeRefundedMinor(),
                     c.status().name(), c.captureLater(), c.description(), new JsonObject(new LinkedHashMap<>(c.metadata())),
                     c.deviceId(), c.consentId(), c.decisionId(), c.challengeId(), c.failureReason(),
-                    time(c.holdExpiresAt()), c.version(), time(c.createdAt()), time(c.updatedAt()))))
+                    time(c.holdExpiresAt()), c.version(), time(c.createdAt()), time(c.updatedAt()), c.finalSale())))
         .replaceWithVoid();
   }
 
@@ -220,6 +220,7 @@ public class ChargeRepository {
         hold == null ? null : hold.toInstant(),
         row.getInteger("version"),
         row.getOffsetDateTime("created_at").toInstant(),
-        row.getOffsetDateTime("updated_at").toInstant());
+        row.getOffsetDateTime("updated_at").toInstant(),
+        row.getBoolean("final_sale"));
   }
 }

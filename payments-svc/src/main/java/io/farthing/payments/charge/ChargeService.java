@@ -61,7 +61,17 @@ public class ChargeService {
       String description,
       boolean captureLater,
       String deviceId,
-      Map<String, String> metadata) {}
+      Map<String, String> metadata,
+      boolean finalSale) {
+
+    /** A charge that is not a final sale. */
+    public NewCharge(
+        String idempotencyKey, byte[] requestHash, String userAccessToken, UUID userId, long amountMinor,
+        String currency, String description, boolean captureLater, String deviceId, Map<String, String> metadata) {
+      this(idempotencyKey, requestHash, userAccessToken, userId, amountMinor, currency, description, captureLater,
+          deviceId, metadata, false);
+    }
+  }
 
   private final Pool pool;
   private final ChargeRepository charges;
@@ -151,7 +161,7 @@ public class ChargeService {
         new Charge(
             Ids.newId(), partner, userId, null, request.currency(), request.amountMinor(), 0, 0, 0, 0, 0,
             ChargeStatus.FAILED, request.captureLater(), request.description(), request.metadata(),
-            request.deviceId(), null, null, null, null, null, 0, now, now);
+            request.deviceId(), null, null, null, null, null, 0, now, now, request.finalSale());
     Uni<Merchant> merchant = merchants.requireChargeable(partner, request.currency());
     Uni<UserStanding> standing = auth.user(userId);
     Uni<AuthClient.ConsentAnswer> consent =
@@ -285,7 +295,8 @@ public class ChargeService {
             charge.authorizedMinor(), charge.capturedMinor(), charge.refundedMinor(), charge.feeMinor(),
             charge.feeRefundedMinor(), charge.status(), charge.captureLater(), charge.description(),
             charge.metadata(), charge.deviceId(), charge.consentId(), charge.decisionId(), charge.challengeId(),
-            charge.failureReason(), charge.holdExpiresAt(), charge.version(), charge.createdAt(), Instant.now());
+            charge.failureReason(), charge.holdExpiresAt(), charge.version(), charge.createdAt(), Instant.now(),
+            charge.finalSale());
     return capture
         ? copy(withWallet, ChargeStatus.SUCCEEDED, 0, charge.amountMinor(), 0, charge.feeMinor(), 0, null, null, null)
         : copy(withWallet, ChargeStatus.AUTHORIZED, charge.amountMinor(), 0, 0, charge.feeMinor(), 0, null, null,
@@ -473,68 +484,85 @@ public class ChargeService {
                             .map(found -> found.filter(c -> c.partnerClientId().equals(partner)).orElseThrow(ChargeService::notFound))
                             .chain(
                                 charge -> {
-                                  if (charge.status() != ChargeStatus.SUCCEEDED
-                                      && charge.status() != ChargeStatus.PARTIALLY_REFUNDED) {
-                                    throw ApiException.precondition(
-                                        "A " + charge.status() + " charge cannot be refunded", ChargeStatus.INVALID_STATE);
-                                  }
-                                  long refundMinor = amount == null ? charge.refundableMinor() : amount.getAmountMinor();
                                   if (amount != null && !amount.getCurrency().equals(charge.currency())) {
                                     throw ApiException.invalid("amount.currency must be the charge's currency", "CURRENCY_MISMATCH");
                                   }
-                                  if (refundMinor <= 0) {
-                                    throw ApiException.invalid("amount.amount_minor must be greater than zero", "INVALID_AMOUNT");
-                                  }
-                                  if (refundMinor > charge.refundableMinor()) {
-                                    throw ApiException.precondition(
-                                        "Only " + charge.refundableMinor() + " is left to refund", "REFUND_EXCEEDS_CAPTURED");
-                                  }
-                                  long feeBack =
-                                      Fees.feeToReturn(
-                                          charge.feeMinor(), charge.capturedMinor(), charge.refundedMinor(), refundMinor,
-                                          charge.feeRefundedMinor());
-                                  long refundedAfter = charge.refundedMinor() + refundMinor;
-                                  ChargeStatus next =
-                                      refundedAfter == charge.capturedMinor()
-                                          ? ChargeStatus.REFUNDED
-                                          : ChargeStatus.PARTIALLY_REFUNDED;
-                                  charge.status().requireTransition(next, "refunded");
-                                  Charge done =
-                                      copy(charge, next, charge.authorizedMinor(), charge.capturedMinor(), refundedAfter,
-                                          charge.feeMinor(), charge.feeRefundedMinor() + feeBack, null, null, null);
-                                  Refund refund =
-                                      new Refund(refundId, charge.id(), charge.currency(), refundMinor, feeBack, reason, Instant.now());
-                                  var message = ChargeMessages.refund(refund);
-                                  return money.refund(tx, charge, refundId, refundMinor, feeBack, accounts)
-                                      .chain(() -> charges.insertRefund(tx, refund))
-                                      .chain(() -> charges.update(tx, done, charge.version(), null))
-                                      .chain(
-                                          updated -> {
-                                            if (!updated) {
-                                              throw new IllegalStateException("a locked charge changed version");
-                                            }
-                                            return eventData(tx, done, null)
-                                                .chain(
-                                                    data ->
-                                                        outbox.append(
-                                                            tx,
-                                                            OutboxEvent.of(
-                                                                OutboxEvent.CHARGE_REFUNDED, done.userId(),
-                                                                done.partnerClientId(), "charge:" + done.id(),
-                                                                done.version() + 1L,
-                                                                data.put("refundId", refundId.toString())
-                                                                    .put("refundMinor", refundMinor)
-                                                                    .put("feeReturnedMinor", feeBack)
-                                                                    .put("reason", reason))));
-                                          })
-                                      .chain(
-                                          () ->
+                                  long refundMinor = amount == null ? charge.refundableMinor() : amount.getAmountMinor();
+                                  return refundWithin(tx, charge, refundId, refundMinor, reason, accounts)
+                                      .call(
+                                          refunded ->
                                               keys.complete(
-                                                  tx, claim, StoredOutcome.success(refundId, message.toByteArray())))
-                                      .replaceWith(new Object[] {message, charge.decisionId()});
+                                                  tx,
+                                                  claim,
+                                                  StoredOutcome.success(
+                                                      refundId, ChargeMessages.refund(refunded.refund()).toByteArray())));
                                 })))
-        .invoke(result -> risk.reportRefunded((String) result[1]).subscribe().with(ignored -> {}))
-        .map(result -> (io.farthing.proto.payments.v1.Refund) result[0]);
+        .invoke(refunded -> reportRefunded(refunded.charge()))
+        .map(refunded -> ChargeMessages.refund(refunded.refund()));
+  }
+
+  /** A refund as {@link #refundWithin} wrote it: the charge after it and the refund row. */
+  public record Refunded(Charge charge, Refund refund) {}
+
+  /**
+   * Refunds {@code refundMinor} of a charge the caller has locked ({@link ChargeRepository#lock})
+   * in {@code tx}: the fee's share returned by {@link Fees#feeToReturn}, the posting, the refund
+   * row, the charge moved on and {@code charge.refunded} (with {@code reason}) appended, all in the
+   * caller's transaction. Partner refunds, undo and disputes all refund through here, so the
+   * charge's lock and its version keep them from ever refunding more than was captured.
+   */
+  public Uni<Refunded> refundWithin(
+      SqlConnection tx, Charge charge, UUID refundId, long refundMinor, String reason,
+      ChargeMoney.ChargeAccounts accounts) {
+    if (charge.status() != ChargeStatus.SUCCEEDED && charge.status() != ChargeStatus.PARTIALLY_REFUNDED) {
+      throw ApiException.precondition("A " + charge.status() + " charge cannot be refunded", ChargeStatus.INVALID_STATE);
+    }
+    if (refundMinor <= 0) {
+      throw ApiException.invalid("amount.amount_minor must be greater than zero", "INVALID_AMOUNT");
+    }
+    if (refundMinor > charge.refundableMinor()) {
+      throw ApiException.precondition(
+          "Only " + charge.refundableMinor() + " is left to refund", "REFUND_EXCEEDS_CAPTURED");
+    }
+    long feeBack =
+        Fees.feeToReturn(
+            charge.feeMinor(), charge.capturedMinor(), charge.refundedMinor(), refundMinor, charge.feeRefundedMinor());
+    long refundedAfter = charge.refundedMinor() + refundMinor;
+    ChargeStatus next =
+        refundedAfter == charge.capturedMinor() ? ChargeStatus.REFUNDED : ChargeStatus.PARTIALLY_REFUNDED;
+    charge.status().requireTransition(next, "refunded");
+    Charge done =
+        copy(charge, next, charge.authorizedMinor(), charge.capturedMinor(), refundedAfter, charge.feeMinor(),
+            charge.feeRefundedMinor() + feeBack, null, null, null);
+    Refund refund = new Refund(refundId, charge.id(), charge.currency(), refundMinor, feeBack, reason, Instant.now());
+    return money.refund(tx, charge, refundId, refundMinor, feeBack, accounts)
+        .chain(() -> charges.insertRefund(tx, refund))
+        .chain(() -> charges.update(tx, done, charge.version(), null))
+        .chain(
+            updated -> {
+              if (!updated) {
+                throw new IllegalStateException("a locked charge changed version");
+              }
+              Charge stored = withVersion(done, charge.version() + 1);
+              return eventData(tx, done, null)
+                  .chain(
+                      data ->
+                          outbox.append(
+                              tx,
+                              OutboxEvent.of(
+                                  OutboxEvent.CHARGE_REFUNDED, done.userId(), done.partnerClientId(),
+                                  "charge:" + done.id(), done.version() + 1L,
+                                  data.put("refundId", refundId.toString())
+                                      .put("refundMinor", refundMinor)
+                                      .put("feeReturnedMinor", feeBack)
+                                      .put("reason", reason))))
+                  .replaceWith(new Refunded(stored, refund));
+            });
+  }
+
+  /** Tells risk-svc, after the commit, that a charge was refunded (best effort: the merchant's refund rate). */
+  public void reportRefunded(Charge charge) {
+    risk.reportRefunded(charge.decisionId()).subscribe().with(ignored -> {});
   }
 
   // ------------------------------------------------------------------------------------------
@@ -801,7 +829,7 @@ public class ChargeService {
         c.id(), c.partnerClientId(), c.userId(), c.walletId(), c.currency(), c.amountMinor(), c.authorizedMinor(),
         c.capturedMinor(), c.refundedMinor(), fee, c.feeRefundedMinor(), c.status(), c.captureLater(),
         c.description(), c.metadata(), c.deviceId(), consentId, c.decisionId(), c.challengeId(), c.failureReason(),
-        c.holdExpiresAt(), c.version(), c.createdAt(), c.updatedAt());
+        c.holdExpiresAt(), c.version(), c.createdAt(), c.updatedAt(), c.finalSale());
   }
 
   private static Charge withDecision(Charge c, String decisionId) {
@@ -810,7 +838,7 @@ public class ChargeService {
         c.capturedMinor(), c.refundedMinor(), c.feeMinor(), c.feeRefundedMinor(), c.status(), c.captureLater(),
         c.description(), c.metadata(), c.deviceId(), c.consentId(),
         decisionId == null || decisionId.isEmpty() ? null : decisionId, c.challengeId(), c.failureReason(),
-        c.holdExpiresAt(), c.version(), c.createdAt(), c.updatedAt());
+        c.holdExpiresAt(), c.version(), c.createdAt(), c.updatedAt(), c.finalSale());
   }
 
   private static Charge withVersion(Charge c, int version) {
@@ -818,7 +846,7 @@ public class ChargeService {
         c.id(), c.partnerClientId(), c.userId(), c.walletId(), c.currency(), c.amountMinor(), c.authorizedMinor(),
         c.capturedMinor(), c.refundedMinor(), c.feeMinor(), c.feeRefundedMinor(), c.status(), c.captureLater(),
         c.description(), c.metadata(), c.deviceId(), c.consentId(), c.decisionId(), c.challengeId(),
-        c.failureReason(), c.holdExpiresAt(), version, c.createdAt(), Instant.now());
+        c.failureReason(), c.holdExpiresAt(), version, c.createdAt(), Instant.now(), c.finalSale());
   }
 
   /** The charge in a new state with new amounts; null challenge/failure/hold keep nothing. */
@@ -829,7 +857,7 @@ public class ChargeService {
         c.id(), c.partnerClientId(), c.userId(), c.walletId(), c.currency(), c.amountMinor(), authorized, captured,
         refunded, fee, feeRefunded, status, c.captureLater(), c.description(), c.metadata(), c.deviceId(),
         c.consentId(), c.decisionId(), challengeId == null ? c.challengeId() : challengeId, failureReason,
-        holdExpiresAt, c.version(), c.createdAt(), Instant.now());
+        holdExpiresAt, c.version(), c.createdAt(), Instant.now(), c.finalSale());
   }
 
 }

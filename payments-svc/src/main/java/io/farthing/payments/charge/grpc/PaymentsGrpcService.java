@@ -175,7 +175,7 @@ public class PaymentsGrpcService implements Payments {
         request.toBuilder().clearIdempotencyKey().clearUserAccessToken().build().toByteArray();
     return new ChargeService.NewCharge(
         key, canonical, token, user, amount.getAmountMinor(), amount.getCurrency(), description,
-        request.getCaptureLater(), device, Map.copyOf(new java.util.TreeMap<>(metadata)));
+        request.getCaptureLater(), device, Map.copyOf(new java.util.TreeMap<>(metadata)), request.getFinalSale());
   }
 
   private ListChargesResponse page(List<Charge> rows, int size) {

@@ -1,0 +1,31 @@
+package io.farthing.payments.undo;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+import java.util.UUID;
+
+@ApplicationScoped
+public class UndoRepository {
+
+  /**
+   * When the charge's money was captured: the time of its capture posting (CHARGE_CAPTURE for a
+   * charge captured at once, HOLD_CAPTURE for a hold captured later); empty if never captured.
+   */
+  public Uni<Optional<Instant>> capturedAt(SqlClient client, UUID chargeId) {
+    return client
+        .preparedQuery(
+            "select max(created_at) as captured_at from postings"
+                + " where ref_id = $1 and kind in ('CHARGE_CAPTURE', 'HOLD_CAPTURE')")
+        .execute(Tuple.of(chargeId))
+        .map(
+            rows -> {
+              OffsetDateTime at = rows.iterator().next().getOffsetDateTime("captured_at");
+              return Optional.ofNullable(at).map(OffsetDateTime::toInstant);
+            });
+  }
+}
