@@ -57,7 +57,7 @@ class TabCostTest {
   }
 
   @Test
-  void aTabItemWritesNoLedgerRowsWhereAChargeWritesFour() throws Exception {
+  void aTabItemWritesNoLedgerRowsWhereAChargeWritesAPosting() throws Exception {
     String partner = fixtures.aMerchant(new FeePlan("EUR", 0, 250, 0, null));
     UUID user = UUID.randomUUID();
     fixtures.fund(user, "EUR", 200_000);
@@ -74,7 +74,8 @@ class TabCostTest {
     Tab tab = runTab(tabs, user, N);
     long cpu2 = cpuNanos();
 
-    long chargeRows = ledgerRows("p.ref_id = any($1::uuid[])", (Object) chargeIds.stream().map(UUID::fromString).toArray(UUID[]::new));
+    long chargeRows =
+        ledgerRows("p.ref_id = any($1::uuid[])", (Object) chargeIds.stream().map(UUID::fromString).toArray(UUID[]::new));
     long tabRows =
         ledgerRows(
             "p.ref_id = $1 or p.ref_id in (select id from charges where metadata->>'tab_id' = $2)",
@@ -82,8 +83,16 @@ class TabCostTest {
     long itemRows = fixtures.longValue("select count(*) from tab_items where tab_id = $1", UUID.fromString(tab.getTabId()));
     int settlements = tab.getSettlementCount();
 
-    assertEquals(4L * N, chargeRows, "a charge: 1 posting + wallet, merchant, fee entries");
-    assertEquals(3 + 4L * settlements + 3, tabRows, "hold + one 4-row posting per settlement + release");
+    UUID[] ids = chargeIds.stream().map(UUID::fromString).toArray(UUID[]::new);
+    long chargesWithFee = fixtures.longValue("select count(*) from charges where fee_minor > 0 and id = any($1::uuid[])", (Object) ids);
+    long settlementsWithFee =
+        fixtures.longValue("select count(*) from charges where fee_minor > 0 and metadata->>'tab_id' = $1", tab.getTabId());
+    // A posting row, and an entry per non-zero line: wallet and merchant, and the fee when it is not 0.
+    assertEquals(3L * N + chargesWithFee, chargeRows, "a charge: 1 posting + wallet, merchant (+ fee) entries");
+    long releaseRows = tab.getCap().getAmountMinor() > tab.getSettled().getAmountMinor() ? 3 : 0;
+    assertEquals(
+        3 + 3L * settlements + settlementsWithFee + releaseRows, tabRows,
+        "hold + one posting per settlement (+ the release of an unused hold)");
     assertEquals(N, itemRows);
 
     JsonObject report =
