@@ -25,4 +25,12 @@ public interface EventNames {
   String SECURITY_LOCKED_OUT = "security.locked_out";
   /** A step-up challenge was answered wrongly. */
   String SECURITY_STEP_UP_FAILED = "security.step_up_failed";
+
+  // Allowances (recurring consent), issue 8.
+  /** A user granted or changed a partner's allowance (auth-svc). */
+  String ALLOWANCE_GRANTED = "allowance.granted";
+  /** A user revoked a consent that carried an allowance, or removed its allowance (auth-svc). */
+  String ALLOWANCE_REVOKED = "allowance.revoked";
+  /** A charge used the rest of an allowance's current period (payments-svc). */
+  String ALLOWANCE_EXHAUSTED = "allowance.exhausted";
 }
