@@ -16,9 +16,7 @@ import io.farthing.auth.support.Api;
 import io.farthing.auth.support.LocalPostgres;
 import io.farthing.auth.token.TokenIssuer;
 import io.farthing.proto.auth.v1.AuthGrpc;
-import io.farthing.proto.auth.v1.CheckConsentRequest;
 import io.farthing.proto.auth.v1.CheckConsentResponse;
-import io.farthing.proto.type.v1.Money;
 import io.farthing.testing.Sql;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -122,10 +120,11 @@ class AllowanceTest {
 
   @Test
   void putChangesOrRemovesTheAllowanceAndTheNextCheckSeesIt() {
-    Client partner = aClient(admin, "payments:charge");
-    Api.TestUser person = Api.aUser();
-    String user = Api.signIn(person).accessToken();
-    String id = grant(user, partner, allowance(500, "EUR", DAILY)).then().statusCode(201).extract().path("id");
+    Granted g = aDailyAllowanceOf500();
+    Client partner = g.partner();
+    Api.TestUser person = g.person();
+    String user = g.user();
+    String id = g.id();
 
     as(user).body(Map.of("maxPerCharge", money(300, "EUR"), "allowance", allowance(2_000, "EUR", "R/" + START + "/P1W")))
         .put(CONSENTS + "/" + id).then()
@@ -145,10 +144,11 @@ class AllowanceTest {
 
   @Test
   void revokingTheConsentEndsTheAllowanceAtTheNextCheck() {
-    Client partner = aClient(admin, "payments:charge");
-    Api.TestUser person = Api.aUser();
-    String user = Api.signIn(person).accessToken();
-    String id = grant(user, partner, allowance(500, "EUR", DAILY)).then().statusCode(201).extract().path("id");
+    Granted g = aDailyAllowanceOf500();
+    Client partner = g.partner();
+    Api.TestUser person = g.person();
+    String user = g.user();
+    String id = g.id();
 
     as(user).delete(CONSENTS + "/" + id).then().statusCode(204);
 
@@ -200,14 +200,20 @@ class AllowanceTest {
     assertEquals(0, Sql.count("SELECT count(*) FROM consents WHERE user_id = ?1", UUID.fromString(person.id())));
   }
 
+  /** A new user's consent to a new partner with {@link #DAILY} allowance of €5.00. */
+  private Granted aDailyAllowanceOf500() {
+    Client partner = aClient(admin, "payments:charge");
+    Api.TestUser person = Api.aUser();
+    String user = Api.signIn(person).accessToken();
+    String id = grant(user, partner, allowance(500, "EUR", DAILY)).then().statusCode(201).extract().path("id");
+    return new Granted(partner, person, user, id);
+  }
+
+  private record Granted(Client partner, Api.TestUser person, String user, String id) {}
+
   private CheckConsentResponse check(Api.TestUser person, Client partner, long amountMinor, String currency) {
     return withToken(grpc, internalToken(issuer))
-        .checkConsent(
-            CheckConsentRequest.newBuilder()
-                .setUserId(person.id())
-                .setPartnerClientId(partner.clientId())
-                .setAmount(Money.newBuilder().setAmountMinor(amountMinor).setCurrency(currency))
-                .build());
+        .checkConsent(ConsentTest.request(person.id(), partner.clientId(), amountMinor, currency));
   }
 
   private static Map<String, Object> money(long amountMinor, String currency) {
