@@ -29,6 +29,17 @@ public class Consent extends PanacheEntityBase {
   @Column(name = "max_per_charge_currency")
   public String maxPerChargeCurrency;
 
+  /** Null with its currency and interval when the consent carries no allowance. */
+  @Column(name = "allowance_minor")
+  public Long allowanceMinor;
+
+  @Column(name = "allowance_currency")
+  public String allowanceCurrency;
+
+  /** The ISO-8601 repeating interval as granted (see {@link RepeatingInterval}). */
+  @Column(name = "allowance_interval")
+  public String allowanceInterval;
+
   @Column(name = "granted_at")
   public Instant grantedAt;
 
@@ -47,6 +58,19 @@ public class Consent extends PanacheEntityBase {
   /** The per-charge maximum, or null when there is none. */
   public Amount maxPerCharge() {
     return maxPerChargeMinor == null ? null : new Amount(maxPerChargeMinor, maxPerChargeCurrency);
+  }
+
+  /** The allowance, or null when there is none. */
+  public Allowance allowance() {
+    return allowanceMinor == null
+        ? null
+        : new Allowance(new Amount(allowanceMinor, allowanceCurrency), RepeatingInterval.stored(allowanceInterval).orElseThrow());
+  }
+
+  public void setAllowance(Allowance allowance) {
+    allowanceMinor = allowance == null ? null : allowance.limit().amountMinor();
+    allowanceCurrency = allowance == null ? null : allowance.limit().currency();
+    allowanceInterval = allowance == null ? null : allowance.interval().text();
   }
 
   public void setMaxPerCharge(Amount maximum) {

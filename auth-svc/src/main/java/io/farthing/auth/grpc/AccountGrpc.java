@@ -8,6 +8,7 @@ import io.farthing.auth.securitylevel.SecurityLevelService;
 import io.farthing.auth.securitylevel.UserStanding;
 import io.farthing.proto.auth.v1.CheckConsentRequest;
 import io.farthing.proto.auth.v1.CheckConsentResponse;
+import io.farthing.proto.auth.v1.ConsentAllowance;
 import io.farthing.proto.auth.v1.GetSecurityLevelRequest;
 import io.farthing.proto.auth.v1.GetUserRequest;
 import io.farthing.proto.auth.v1.SecurityLevel;
@@ -15,7 +16,9 @@ import io.farthing.proto.auth.v1.SecurityLevelSetting;
 import io.farthing.proto.auth.v1.User;
 import io.farthing.proto.auth.v1.UserStatus;
 import io.farthing.proto.type.v1.Money;
+import com.google.protobuf.Timestamp;
 import io.smallrye.mutiny.Uni;
+import java.time.Instant;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.UUID;
 
@@ -77,6 +80,15 @@ public class AccountGrpc {
     if (decision.maxPerCharge() != null) {
       builder.setMaxPerCharge(toProto(decision.maxPerCharge()));
     }
+    ConsentService.AllowanceView allowance = decision.allowance();
+    if (allowance != null && allowance.periodStart() != null) {
+      builder.setAllowance(
+          ConsentAllowance.newBuilder()
+              .setLimit(toProto(allowance.limit()))
+              .setInterval(allowance.interval())
+              .setPeriodStart(timestamp(allowance.periodStart()))
+              .setPeriodEnd(timestamp(allowance.periodEnd())));
+    }
     return builder.build();
   }
 
@@ -109,5 +121,9 @@ public class AccountGrpc {
 
   private static Money toProto(Amount amount) {
     return Money.newBuilder().setAmountMinor(amount.amountMinor()).setCurrency(amount.currency()).build();
+  }
+
+  private static Timestamp timestamp(Instant instant) {
+    return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
   }
 }

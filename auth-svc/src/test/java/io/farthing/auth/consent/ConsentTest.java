@@ -310,7 +310,7 @@ class ConsentTest {
     return withToken(grpc, internalToken(issuer)).checkConsent(request(userId, partnerId, amountMinor, currency));
   }
 
-  private static CheckConsentRequest request(String userId, String partnerId, long amountMinor, String currency) {
+  static CheckConsentRequest request(String userId, String partnerId, long amountMinor, String currency) {
     return CheckConsentRequest.newBuilder()
         .setUserId(userId)
         .setPartnerClientId(partnerId)

@@ -43,4 +43,12 @@ public interface EventNames {
   String TAB_OPENED = "tab.opened";
   String TAB_SETTLED = "tab.settled";
   String TAB_CLOSED = "tab.closed";
+
+  // Allowances (recurring consent), issue 8.
+  /** A user granted or changed a partner's allowance (auth-svc). */
+  String ALLOWANCE_GRANTED = "allowance.granted";
+  /** A user revoked a consent that carried an allowance, or removed its allowance (auth-svc). */
+  String ALLOWANCE_REVOKED = "allowance.revoked";
+  /** A charge used the rest of an allowance's current period (payments-svc). */
+  String ALLOWANCE_EXHAUSTED = "allowance.exhausted";
 }

@@ -32,7 +32,8 @@ public final class AlertTexts {
           Map.entry("CHALLENGE_EXPIRED", "it was not confirmed in time"),
           Map.entry("TOPUP_DECLINED", "your bank declined it"),
           Map.entry("GATEWAY_TIMEOUT", "your bank did not answer in time"),
-          Map.entry("WALLET_MAX", "it would pass your wallet's maximum balance"));
+          Map.entry("WALLET_MAX", "it would pass your wallet's maximum balance"),
+          Map.entry("ALLOWANCE_EXCEEDED", "it would pass the allowance you gave this merchant"));
   private static final DateTimeFormatter WHEN =
       DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm 'UTC'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
@@ -107,6 +108,23 @@ public final class AlertTexts {
               "A confirmation on your account failed",
               "Someone answered a confirmation request on your account wrongly. If this was not you, change"
                   + " your password and check your devices.");
+      case EventTypes.ALLOWANCE_GRANTED ->
+          new AlertText(
+              "Allowance for " + merchant(data) + " set",
+              merchant(data) + " may now charge you up to " + money(data, data.getLong("limitMinor", 0L))
+                  + " per period" + interval(data) + " without asking you each time."
+                  + " You can change or revoke it at any time.");
+      case EventTypes.ALLOWANCE_REVOKED ->
+          new AlertText(
+              "Allowance for " + merchant(data) + " revoked",
+              merchant(data) + " can no longer charge you under the allowance of "
+                  + money(data, data.getLong("limitMinor", 0L)) + " per period.");
+      case EventTypes.ALLOWANCE_EXHAUSTED ->
+          new AlertText(
+              "Allowance for " + merchant(data) + " used up",
+              merchant(data) + " has used all of the " + money(data, data.getLong("limitMinor", 0L))
+                  + " you allowed for this period" + until(data.getString("periodEnd"))
+                  + ". Further charges are refused until the next period.");
       case EventTypes.WEBHOOK_ENDPOINT_DISABLED ->
           new AlertText("A webhook endpoint was disabled", "A webhook endpoint failed persistently and was disabled.");
       // Settlement events carry no user_id, so no user ever gets these alerts (AlertSink skips
@@ -234,6 +252,16 @@ public final class AlertTexts {
     return captured != null && captured > 0 ? captured : data.getLong("amountMinor", 0L);
   }
 
+  private static String interval(JsonObject data) {
+    String interval = data.getString("interval");
+    return interval == null || interval.isBlank() ? "" : " (" + interval + ")";
+  }
+
+  private static String until(String periodEnd) {
+    String end = formatted(periodEnd);
+    return end == null ? "" : ", which ends " + end;
+  }
+
   private static String merchant(JsonObject data) {
     String name = data.getString("merchantName");
     if (name != null && !name.isBlank()) {
@@ -271,13 +299,19 @@ public final class AlertTexts {
   }
 
   private static String when(String instant) {
+    String at = formatted(instant);
+    return at == null ? "later" : "on " + at;
+  }
+
+  /** An ISO-8601 instant as people read it, or null when there is none or it does not parse. */
+  private static String formatted(String instant) {
     if (instant == null) {
-      return "later";
+      return null;
     }
     try {
-      return "on " + WHEN.format(Instant.parse(instant));
+      return WHEN.format(Instant.parse(instant));
     } catch (DateTimeParseException e) {
-      return "later";
+      return null;
     }
   }
 

@@ -20,7 +20,9 @@ public final class EventTypes implements EventNames {
           // settlement (issue 8): partner-only, delivered as webhooks
           SETTLEMENT_CLOSED, PAYOUT_SETTLED, PAYOUT_FAILED,
           LOYALTY_REDEEMED,
-          TAB_OPENED, TAB_SETTLED, TAB_CLOSED);
+          TAB_OPENED, TAB_SETTLED, TAB_CLOSED,
+          // Allowances (issue 8)
+          ALLOWANCE_GRANTED, ALLOWANCE_REVOKED, ALLOWANCE_EXHAUSTED);
 
   private EventTypes() {}
 

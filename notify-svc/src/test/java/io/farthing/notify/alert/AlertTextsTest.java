@@ -126,4 +126,27 @@ class AlertTextsTest {
     String closed = AlertTexts.of("tab.closed", tab.copy().put("releasedMinor", 380)).body();
     assertTrue(closed.endsWith("You paid €1.20 in all; €3.80 was released back to your wallet."), closed);
   }
+
+  @Test
+  void allowancesSayWhoMayChargeHowMuchAndUntilWhen() {
+    JsonObject allowance =
+        new JsonObject().put("partnerClientId", "fcl_news").put("merchantName", "Daily News").put("currency", "EUR")
+            .put("limitMinor", 500).put("interval", "R/2026-12-01T00:00:00Z/P1M")
+            .put("periodEnd", "2027-01-01T00:00:00Z");
+    assertEquals(
+        "Daily News may now charge you up to €5.00 per period (R/2026-12-01T00:00:00Z/P1M) without asking you"
+            + " each time. You can change or revoke it at any time.",
+        AlertTexts.of("allowance.granted", allowance).body());
+    assertEquals("Allowance for Daily News revoked", AlertTexts.of("allowance.revoked", allowance).title());
+    assertEquals(
+        "Daily News has used all of the €5.00 you allowed for this period, which ends 1 Jan 2027, 00:00 UTC."
+            + " Further charges are refused until the next period.",
+        AlertTexts.of("allowance.exhausted", allowance).body());
+    String refused = AlertTexts.of("charge.failed", charge().put("failureReason", "ALLOWANCE_EXCEEDED")).body();
+    assertTrue(refused.contains("it would pass the allowance you gave this merchant"), refused);
+    for (String type : new String[] {"allowance.granted", "allowance.revoked", "allowance.exhausted"}) {
+      AlertText bare = AlertTexts.of(type, new JsonObject());
+      assertFalse(bare.title().contains("null") || bare.body().contains("null"), type + ": " + bare);
+    }
+  }
 }

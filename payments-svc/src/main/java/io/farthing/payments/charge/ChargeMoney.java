@@ -1,6 +1,8 @@
 package io.farthing.payments.charge;
 
 import io.farthing.common.ApiException;
+import io.farthing.payments.allowance.AllowancePeriod;
+import io.farthing.payments.allowance.Allowances;
 import io.farthing.payments.ledger.AccountKind;
 import io.farthing.payments.ledger.Accounts;
 import io.farthing.payments.ledger.Ledger;
@@ -15,8 +17,9 @@ import java.time.ZoneId;
 import java.util.UUID;
 
 /**
- * The money side of a charge's transitions, always inside the caller's transaction: limits
- * counted, the wallet debited by one conditional statement, the posting written. Nothing here
+ * The money side of a charge's transitions, always inside the caller's transaction: the
+ * allowance and limits counted, the wallet debited by one conditional statement, the posting
+ * written; money coming back gives the allowance back. Nothing here
  * commits; a refusal fails the Uni so the caller's transaction rolls back whole.
  */
 @ApplicationScoped
@@ -30,12 +33,14 @@ public class ChargeMoney {
   private final Ledger ledger;
   private final WalletRepository wallets;
   private final Limits limits;
+  private final Allowances allowances;
 
-  public ChargeMoney(Accounts accounts, Ledger ledger, WalletRepository wallets, Limits limits) {
+  public ChargeMoney(Accounts accounts, Ledger ledger, WalletRepository wallets, Limits limits, Allowances allowances) {
     this.accounts = accounts;
     this.ledger = ledger;
     this.wallets = wallets;
     this.limits = limits;
+    this.allowances = allowances;
   }
 
   /** Resolved (and cached) before the transaction starts, so it holds no extra statements. */
@@ -61,8 +66,19 @@ public class ChargeMoney {
    */
   public Uni<Debit> debit(
       SqlConnection tx, Charge charge, boolean capture, ChargeAccounts to, ZoneId zone, Instant now) {
-    return limits
-        .spend(tx, charge.userId(), charge.currency(), charge.amountMinor(), zone, now)
+    return debit(tx, charge, capture, to, zone, now, null);
+  }
+
+  /** As above, and first counted against {@code allowance} when the charge falls under one. */
+  public Uni<Debit> debit(
+      SqlConnection tx, Charge charge, boolean capture, ChargeAccounts to, ZoneId zone, Instant now,
+      AllowancePeriod allowance) {
+    Uni<Void> counted =
+        allowance == null
+            ? Uni.createFrom().voidItem()
+            : allowances.count(tx, allowance, charge.userId(), charge.partnerClientId(), charge.id(), charge.amountMinor());
+    return counted
+        .chain(() -> limits.spend(tx, charge.userId(), charge.currency(), charge.amountMinor(), zone, now))
         .chain(
             spent ->
                 wallets
@@ -103,7 +119,9 @@ public class ChargeMoney {
             .line(to.fees(), held.currency(), feeMinor)
             .line(held.walletId(), held.currency(), release)
             .build();
-    return ledger.post(tx, posting).chain(() -> creditBack(tx, held.walletId(), release));
+    return ledger.post(tx, posting)
+        .chain(() -> creditBack(tx, held.walletId(), release))
+        .chain(() -> allowances.giveBack(tx, held.id(), held.consentId(), release));
   }
 
   /** Gives a whole hold back to the wallet (void, expiry). */
@@ -112,7 +130,9 @@ public class ChargeMoney {
         Posting.builder("HOLD_RELEASE", held.id())
             .move(to.holds(), held.walletId(), held.currency(), held.authorizedMinor())
             .build();
-    return ledger.post(tx, posting).chain(() -> creditBack(tx, held.walletId(), held.authorizedMinor()));
+    return ledger.post(tx, posting)
+        .chain(() -> creditBack(tx, held.walletId(), held.authorizedMinor()))
+        .chain(() -> allowances.giveBack(tx, held.id(), held.consentId(), held.authorizedMinor()));
   }
 
   /** Returns {@code refundMinor} to the wallet: from the merchant, and the fee's share from fees. */
@@ -124,7 +144,9 @@ public class ChargeMoney {
             .line(to.fees(), charge.currency(), -feeReturnedMinor)
             .line(charge.walletId(), charge.currency(), refundMinor)
             .build();
-    return ledger.post(tx, posting).chain(() -> creditBack(tx, charge.walletId(), refundMinor));
+    return ledger.post(tx, posting)
+        .chain(() -> creditBack(tx, charge.walletId(), refundMinor))
+        .chain(() -> allowances.giveBack(tx, charge.id(), charge.consentId(), refundMinor));
   }
 
   /** Money coming back to a wallet is never refused by a wallet maximum. */

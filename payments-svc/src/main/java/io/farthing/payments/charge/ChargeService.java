@@ -3,6 +3,8 @@ package io.farthing.payments.charge;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.farthing.common.ApiException;
 import io.farthing.common.Ids;
+import io.farthing.payments.allowance.AllowancePeriod;
+import io.farthing.payments.allowance.Allowances;
 import io.farthing.payments.client.AuthClient;
 import io.farthing.payments.client.RiskClient;
 import io.farthing.payments.client.RiskDecision;
@@ -199,12 +201,16 @@ public class ChargeService {
                     ApiException.precondition("The fee would take too large a share of this amount", "FEE_TOO_HIGH"));
               }
               return risk.score(scoreRequest(priced, m, user, kycTier))
-                  .chain(decision -> decide(claim, priced, user, decision));
+                  .chain(decision -> decide(claim, priced, user, decision, answer.allowance()));
             });
   }
 
+  /**
+   * Risk's verdict applied. Under an allowance (the user agreed in advance, up to its limit) the
+   * security level's step-up and a risk CHALLENGE do not stop the charge; DENY always refuses.
+   */
   private Uni<io.farthing.proto.payments.v1.Charge> decide(
-      Claim.Fresh claim, Charge charge, UserStanding user, RiskDecision decision) {
+      Claim.Fresh claim, Charge charge, UserStanding user, RiskDecision decision, AllowancePeriod allowance) {
     Charge scored = withDecision(charge, decision.decisionId());
     meters.counter("farthing.payments.charges.decisions", "verdict", decision.verdict().name()).increment();
     if (decision.verdict() == RiskDecision.Verdict.DENY) {
@@ -212,12 +218,13 @@ public class ChargeService {
           claim, scored, ApiException.forbidden("This payment was declined by risk checks", "RISK_DENIED"));
     }
     boolean stepUp =
-        decision.verdict() == RiskDecision.Verdict.CHALLENGE
-            || user.requiresStepUp(charge.amountMinor(), charge.currency());
+        allowance == null
+            && (decision.verdict() == RiskDecision.Verdict.CHALLENGE
+                || user.requiresStepUp(charge.amountMinor(), charge.currency()));
     if (stepUp) {
       return challenge(claim, scored, decision);
     }
-    return charge(claim, scored, user.zone());
+    return charge(claim, scored, user.zone(), allowance);
   }
 
   /** Opens an auth-svc challenge and parks the charge in REQUIRES_ACTION (no money moves yet). */
@@ -248,10 +255,12 @@ public class ChargeService {
   }
 
   /** Moves the money for a new charge: captured at once, or held when the partner asked so. */
-  private Uni<io.farthing.proto.payments.v1.Charge> charge(Claim.Fresh claim, Charge charge, ZoneId zone) {
+  private Uni<io.farthing.proto.payments.v1.Charge> charge(
+      Claim.Fresh claim, Charge charge, ZoneId zone, AllowancePeriod allowance) {
     return debitAndRecord(
             charge,
             zone,
+            allowance,
             (tx, done, eventType, dailyCapRemainingMinor) ->
                 charges
                     .insert(tx, done)
@@ -270,7 +279,8 @@ public class ChargeService {
    * The money's one transaction for a charge that may move it now: limits counted, wallet
    * debited, posting written, then {@code record} writes the charge, its event and the key.
    */
-  private Uni<io.farthing.proto.payments.v1.Charge> debitAndRecord(Charge charge, ZoneId zone, Record record) {
+  private Uni<io.farthing.proto.payments.v1.Charge> debitAndRecord(
+      Charge charge, ZoneId zone, AllowancePeriod allowance, Record record) {
     boolean capture = !charge.captureLater();
     Instant now = Instant.now();
     return money.accountsFor(charge.partnerClientId(), charge.currency())
@@ -278,7 +288,7 @@ public class ChargeService {
             accounts ->
                 pool.withTransaction(
                     tx ->
-                        money.debit(tx, charge, capture, accounts, zone, now)
+                        money.debit(tx, charge, capture, accounts, zone, now, allowance)
                             .chain(
                                 debit ->
                                     record.write(
@@ -375,6 +385,7 @@ public class ChargeService {
     return debitAndRecord(
             waiting,
             zone,
+            null,
             (tx, done, eventType, dailyCapRemainingMinor) ->
                 transition(tx, waiting, done, eventType, claim, dailyCapRemainingMinor))
         .onFailure(ChargeService::isMoneyRefusal)
@@ -806,6 +817,7 @@ public class ChargeService {
     return e instanceof LimitExceeded
         || (e instanceof ApiException api
             && (ChargeMoney.INSUFFICIENT_FUNDS.equals(api.reason())
+                || Allowances.ALLOWANCE_EXCEEDED.equals(api.reason())
                 || io.farthing.payments.limit.Limits.CURRENCY_NOT_SUPPORTED.equals(api.reason())));
   }
 

@@ -3,7 +3,11 @@ package io.farthing.payments.client;
 import io.farthing.common.ApiException;
 import io.farthing.common.grpc.GrpcErrors;
 import io.farthing.payments.config.PaymentsConfig;
+import com.google.protobuf.Timestamp;
+import io.farthing.payments.allowance.AllowancePeriod;
 import io.farthing.proto.auth.v1.CheckConsentRequest;
+import io.farthing.proto.auth.v1.CheckConsentResponse;
+import io.farthing.proto.auth.v1.ConsentAllowance;
 import io.farthing.proto.auth.v1.ConsumeStepUpTokenRequest;
 import io.farthing.proto.auth.v1.CreateChallengeRequest;
 import io.farthing.proto.auth.v1.GetUserRequest;
@@ -18,6 +22,7 @@ import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.DateTimeException;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -35,8 +40,15 @@ import org.jboss.logging.Logger;
 public class AuthClient {
   private static final Logger LOG = Logger.getLogger(AuthClient.class);
 
-  /** A consent decision from auth-svc: a refusal is an answer, with its reason. */
-  public record ConsentAnswer(boolean allowed, String consentId, String reason) {}
+  /**
+   * A consent decision from auth-svc: a refusal is an answer, with its reason. {@code allowance}
+   * is the allowance period the charge falls in, or null when the consent carries none.
+   */
+  public record ConsentAnswer(boolean allowed, String consentId, String reason, AllowancePeriod allowance) {
+    public ConsentAnswer(boolean allowed, String consentId, String reason) {
+      this(allowed, consentId, reason, null);
+    }
+  }
 
   private final MutinyAuthGrpc.MutinyAuthStub stub;
   private final ServiceTokens tokens;
@@ -62,7 +74,24 @@ public class AuthClient {
                         .setPartnerClientId(partnerClientId)
                         .setAmount(money(amountMinor, currency))
                         .build()))
-        .map(answer -> new ConsentAnswer(answer.getAllowed(), answer.getConsentId(), answer.getReason()));
+        .map(
+            answer ->
+                new ConsentAnswer(
+                    answer.getAllowed(), answer.getConsentId(), answer.getReason(), allowance(answer)));
+  }
+
+  private static AllowancePeriod allowance(CheckConsentResponse answer) {
+    if (!answer.hasAllowance()) {
+      return null;
+    }
+    ConsentAllowance allowance = answer.getAllowance();
+    return new AllowancePeriod(
+        answer.getConsentId(), allowance.getLimit().getAmountMinor(), allowance.getLimit().getCurrency(),
+        allowance.getInterval(), instant(allowance.getPeriodStart()), instant(allowance.getPeriodEnd()));
+  }
+
+  private static Instant instant(Timestamp timestamp) {
+    return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
   }
 
   /** Opens a step-up challenge bound to {@code purpose}; returns its id. */

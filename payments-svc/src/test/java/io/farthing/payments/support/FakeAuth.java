@@ -5,6 +5,9 @@ import io.farthing.proto.auth.v1.Challenge;
 import io.farthing.proto.auth.v1.ChallengeStatus;
 import io.farthing.proto.auth.v1.CheckConsentRequest;
 import io.farthing.proto.auth.v1.CheckConsentResponse;
+import io.farthing.proto.auth.v1.ConsentAllowance;
+import com.google.protobuf.Timestamp;
+import java.time.Instant;
 import io.farthing.proto.auth.v1.ConsumeStepUpTokenRequest;
 import io.farthing.proto.auth.v1.ConsumeStepUpTokenResponse;
 import io.farthing.proto.auth.v1.CreateChallengeRequest;
@@ -39,6 +42,8 @@ public class FakeAuth implements Auth {
 
   public static final Map<UUID, User> USERS = new ConcurrentHashMap<>();
   public static final Map<String, Consent> CONSENTS = new ConcurrentHashMap<>();
+  /** Allowances by user|partner: answered with the consent, as auth-svc names the current period. */
+  public static final Map<String, ConsentAllowance> ALLOWANCES = new ConcurrentHashMap<>();
   public static final Map<String, StepUp> STEP_UP_TOKENS = new ConcurrentHashMap<>();
   public static final Map<String, String> USED_TOKENS = new ConcurrentHashMap<>();
   public static final Map<String, CreateChallengeRequest> CHALLENGES = new ConcurrentHashMap<>();
@@ -59,6 +64,35 @@ public class FakeAuth implements Auth {
 
   public static void consent(UUID user, String partner, long maxPerChargeMinor, String currency) {
     CONSENTS.put(user + "|" + partner, new Consent("cns_" + UUID.randomUUID(), partner, maxPerChargeMinor, currency, false));
+  }
+
+  /**
+   * The user's consent to {@code partner} carries an allowance of {@code limitMinor} per period,
+   * the current one being [{@code periodStart}, {@code periodEnd}). Returns the consent id.
+   */
+  public static String allowance(
+      UUID user, String partner, long limitMinor, String currency, Instant periodStart, Instant periodEnd) {
+    String key = user + "|" + partner;
+    CONSENTS.computeIfAbsent(key, k -> new Consent("cns_" + UUID.randomUUID(), partner, Long.MAX_VALUE, currency, false));
+    ALLOWANCES.put(
+        key,
+        ConsentAllowance.newBuilder()
+            .setLimit(Money.newBuilder().setAmountMinor(limitMinor).setCurrency(currency))
+            .setInterval("R/" + periodStart + "/PT" + java.time.Duration.between(periodStart, periodEnd).toHours() + "H")
+            .setPeriodStart(timestamp(periodStart))
+            .setPeriodEnd(timestamp(periodEnd))
+            .build());
+    return CONSENTS.get(key).consentId();
+  }
+
+  /** The user revoked their consent to {@code partner}. */
+  public static void revoke(UUID user, String partner) {
+    CONSENTS.computeIfPresent(
+        user + "|" + partner, (k, c) -> new Consent(c.consentId(), c.partner(), c.maxPerChargeMinor(), c.currency(), true));
+  }
+
+  private static Timestamp timestamp(Instant instant) {
+    return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
   }
 
   /** A step-up token auth-svc would hand the user after a verified challenge for {@code purpose}. */
@@ -89,8 +123,12 @@ public class FakeAuth implements Auth {
   public Uni<CheckConsentResponse> checkConsent(CheckConsentRequest request) {
     return guarded(
         () -> {
-          Consent consent = CONSENTS.get(request.getUserId() + "|" + request.getPartnerClientId());
+          String key = request.getUserId() + "|" + request.getPartnerClientId();
+          Consent consent = CONSENTS.get(key);
           CheckConsentResponse.Builder answer = CheckConsentResponse.newBuilder();
+          if (consent != null && !consent.revoked() && ALLOWANCES.containsKey(key)) {
+            answer.setAllowance(ALLOWANCES.get(key)).setConsentId(consent.consentId());
+          }
           if (consent == null) {
             return answer.setAllowed(false).setReason("NO_CONSENT").build();
           }
