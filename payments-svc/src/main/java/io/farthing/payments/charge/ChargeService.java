@@ -1,6 +1,5 @@
 package io.farthing.payments.charge;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.farthing.common.ApiException;
 import io.farthing.common.Ids;
 import io.farthing.payments.allowance.AllowancePeriod;
@@ -13,6 +12,7 @@ import io.farthing.payments.config.PaymentsConfig;
 import io.farthing.payments.fee.FeePlan;
 import io.farthing.payments.fee.Fees;
 import io.farthing.payments.idempotency.Claim;
+import io.farthing.payments.idempotency.GrpcIdempotency;
 import io.farthing.payments.idempotency.IdempotencyKeys;
 import io.farthing.payments.idempotency.StoredOutcome;
 import io.farthing.payments.limit.LimitExceeded;
@@ -79,6 +79,7 @@ public class ChargeService {
   private final ChargeRepository charges;
   private final ChargeMoney money;
   private final IdempotencyKeys keys;
+  private final GrpcIdempotency grpcIdempotency;
   private final Outbox outbox;
   private final MerchantService merchants;
   private final AuthClient auth;
@@ -93,6 +94,7 @@ public class ChargeService {
       ChargeRepository charges,
       ChargeMoney money,
       IdempotencyKeys keys,
+      GrpcIdempotency grpcIdempotency,
       Outbox outbox,
       MerchantService merchants,
       AuthClient auth,
@@ -105,6 +107,7 @@ public class ChargeService {
     this.charges = charges;
     this.money = money;
     this.keys = keys;
+    this.grpcIdempotency = grpcIdempotency;
     this.outbox = outbox;
     this.merchants = merchants;
     this.auth = auth;
@@ -709,40 +712,9 @@ public class ChargeService {
       String idempotencyKey,
       String operation,
       byte[] hash,
-      Parser<T> parser,
+      GrpcIdempotency.Parser<T> parser,
       Function<Claim.Fresh, Uni<T>> work) {
-    String key = IdempotencyKeys.requireKey(idempotencyKey, "idempotency_key");
-    return keys.claim(partner, key, operation, hash)
-        .chain(
-            claim -> {
-              if (claim instanceof Claim.Replay replay) {
-                return replayed(replay.outcome(), parser);
-              }
-              Claim.Fresh fresh = (Claim.Fresh) claim;
-              return Uni.createFrom()
-                  .deferred(() -> work.apply(fresh))
-                  .onFailure()
-                  .call(e -> afterFailure(fresh, e));
-            });
-  }
-
-  private Uni<Void> afterFailure(Claim.Fresh claim, Throwable failure) {
-    return keys.settleFailure(claim, failure);
-  }
-
-  private interface Parser<T> {
-    T parse(byte[] bytes) throws InvalidProtocolBufferException;
-  }
-
-  private static <T> Uni<T> replayed(StoredOutcome outcome, Parser<T> parser) {
-    if (outcome.error() != null) {
-      return Uni.createFrom().failure(outcome.error());
-    }
-    try {
-      return Uni.createFrom().item(parser.parse(outcome.response()));
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalStateException("a stored response could not be read back", e);
-    }
+    return grpcIdempotency.run(partner, idempotencyKey, operation, hash, parser, work);
   }
 
   private Uni<io.farthing.proto.payments.v1.Charge> transition(

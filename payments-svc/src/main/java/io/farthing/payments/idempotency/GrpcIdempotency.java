@@ -9,8 +9,8 @@ import java.util.function.Function;
  * Money rule 4 for a partner's gRPC call, on top of {@link IdempotencyKeys}: the key is claimed
  * per partner, the work runs once and completes the claim in its money transaction with the
  * response message's bytes; a replay parses them back. A refusal the work did not store is stored
- * here (the same retry gets the same refusal); anything transient releases the key. The same
- * steps ChargeService and PaymentRequestService take, for features that answer other messages.
+ * here (the same retry gets the same refusal); anything transient releases the key. The
+ * one path every partner call of payments-svc takes (charges, payment requests, tabs).
  */
 @ApplicationScoped
 public class GrpcIdempotency {

@@ -1,6 +1,5 @@
 package io.farthing.payments.paymentrequest;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.farthing.common.Amount;
 import io.farthing.common.ApiException;
 import io.farthing.common.Ids;
@@ -76,6 +75,7 @@ public class PaymentRequestService {
   private final ChargeService charges;
   private final MerchantService merchants;
   private final IdempotencyKeys keys;
+  private final io.farthing.payments.idempotency.GrpcIdempotency grpcIdempotency;
   private final PaymentRequestsConfig config;
   private final PaymentsConfig paymentsConfig;
   private final MeterRegistry meters;
@@ -87,6 +87,7 @@ public class PaymentRequestService {
       ChargeService charges,
       MerchantService merchants,
       IdempotencyKeys keys,
+      io.farthing.payments.idempotency.GrpcIdempotency grpcIdempotency,
       PaymentRequestsConfig config,
       PaymentsConfig paymentsConfig,
       MeterRegistry meters) {
@@ -96,6 +97,7 @@ public class PaymentRequestService {
     this.charges = charges;
     this.merchants = merchants;
     this.keys = keys;
+    this.grpcIdempotency = grpcIdempotency;
     this.config = config;
     this.paymentsConfig = paymentsConfig;
     this.meters = meters;
@@ -378,48 +380,15 @@ public class PaymentRequestService {
     return false;
   }
 
-  /**
-   * Claims the key, runs {@code work} for a fresh claim, replays a stored outcome otherwise (as
-   * ChargeService does): a refusal is stored so the same retry gets it again; anything transient
-   * releases the key.
-   */
+  /** Money rule 4 for the partner's call: the key claimed, the work run once, a replay answered. */
   private Uni<io.farthing.proto.payments.v1.PaymentRequest> idempotent(
       String partner,
       String key,
       String operation,
       byte[] hash,
       Function<Claim.Fresh, Uni<io.farthing.proto.payments.v1.PaymentRequest>> work) {
-    return keys.claim(partner, key, operation, hash)
-        .chain(
-            claim -> {
-              if (claim instanceof Claim.Replay replay) {
-                return replayed(replay.outcome());
-              }
-              Claim.Fresh fresh = (Claim.Fresh) claim;
-              return Uni.createFrom().deferred(() -> work.apply(fresh)).onFailure().call(e -> afterFailure(fresh, e));
-            });
-  }
-
-  private Uni<Void> afterFailure(Claim.Fresh claim, Throwable failure) {
-    if (failure instanceof ApiException api
-        && api.kind() != ApiException.Kind.UNAVAILABLE
-        && api.kind() != ApiException.Kind.IN_PROGRESS) {
-      return pool.withTransaction(tx -> keys.complete(tx, claim, StoredOutcome.failure(null, api)))
-          .onFailure()
-          .recoverWithNull();
-    }
-    return keys.release(claim);
-  }
-
-  private static Uni<io.farthing.proto.payments.v1.PaymentRequest> replayed(StoredOutcome outcome) {
-    if (outcome.error() != null) {
-      return Uni.createFrom().failure(outcome.error());
-    }
-    try {
-      return Uni.createFrom().item(io.farthing.proto.payments.v1.PaymentRequest.parseFrom(outcome.response()));
-    } catch (InvalidProtocolBufferException e) {
-      return Uni.createFrom().failure(new IllegalStateException("a stored response could not be read back", e));
-    }
+    return grpcIdempotency.run(
+        partner, key, operation, hash, io.farthing.proto.payments.v1.PaymentRequest::parseFrom, work);
   }
 
   static ApiException notFound() {
