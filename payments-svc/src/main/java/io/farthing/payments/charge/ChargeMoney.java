@@ -73,16 +73,39 @@ public class ChargeMoney {
   public Uni<Debit> debit(
       SqlConnection tx, Charge charge, boolean capture, ChargeAccounts to, ZoneId zone, Instant now,
       AllowancePeriod allowance) {
+    return take(
+        tx, charge.userId(), charge.partnerClientId(), charge.currency(), charge.amountMinor(), charge.id(), zone, now,
+        allowance, wallet -> posting(charge, capture, wallet, to));
+  }
+
+  /**
+   * Holds {@code amountMinor} of the user's wallet for something other than one charge (a tab's
+   * cap): counted against the allowance and the limits exactly as a charge is, then wallet → holds
+   * in a posting of {@code postingKind} for {@code refId}. Its allowance count is keyed by
+   * {@code refId}, so giving the unused part back ({@link Allowances#giveBack}) uses that id too.
+   */
+  public Uni<Debit> hold(
+      SqlConnection tx, UUID userId, String partnerClientId, String currency, long amountMinor, UUID refId,
+      String postingKind, UUID holds, ZoneId zone, Instant now, AllowancePeriod allowance) {
+    return take(
+        tx, userId, partnerClientId, currency, amountMinor, refId, zone, now, allowance,
+        wallet -> Posting.builder(postingKind, refId).move(wallet, holds, currency, amountMinor).build());
+  }
+
+  /** The one way money leaves a wallet for a partner: allowance, limits, conditional debit, posting. */
+  private Uni<Debit> take(
+      SqlConnection tx, UUID userId, String partnerClientId, String currency, long amountMinor, UUID refId,
+      ZoneId zone, Instant now, AllowancePeriod allowance, java.util.function.Function<UUID, Posting> posting) {
     Uni<Void> counted =
         allowance == null
             ? Uni.createFrom().voidItem()
-            : allowances.count(tx, allowance, charge.userId(), charge.partnerClientId(), charge.id(), charge.amountMinor());
+            : allowances.count(tx, allowance, userId, partnerClientId, refId, amountMinor);
     return counted
-        .chain(() -> limits.spend(tx, charge.userId(), charge.currency(), charge.amountMinor(), zone, now))
+        .chain(() -> limits.spend(tx, userId, currency, amountMinor, zone, now))
         .chain(
             spent ->
                 wallets
-                    .debit(tx, charge.userId(), charge.currency(), charge.amountMinor())
+                    .debit(tx, userId, currency, amountMinor)
                     .chain(
                         debited -> {
                           if (debited.isEmpty()) {
@@ -91,7 +114,7 @@ public class ChargeMoney {
                           }
                           UUID wallet = debited.get().id();
                           return ledger
-                              .post(tx, posting(charge, capture, wallet, to))
+                              .post(tx, posting.apply(wallet))
                               .replaceWith(new Debit(wallet, spent.dailyCapRemainingMinor()));
                         }));
   }
@@ -126,13 +149,25 @@ public class ChargeMoney {
 
   /** Gives a whole hold back to the wallet (void, expiry). */
   public Uni<Void> release(SqlConnection tx, Charge held, ChargeAccounts to) {
-    Posting posting =
-        Posting.builder("HOLD_RELEASE", held.id())
-            .move(to.holds(), held.walletId(), held.currency(), held.authorizedMinor())
-            .build();
+    return release(
+        tx, held.id(), "HOLD_RELEASE", to.holds(), held.walletId(), held.currency(), held.authorizedMinor(),
+        held.consentId());
+  }
+
+  /**
+   * Gives {@code amountMinor} of what {@link #hold} held for {@code refId} back: holds → wallet in
+   * a posting of {@code postingKind}, the wallet credited, the allowance given back.
+   */
+  public Uni<Void> release(
+      SqlConnection tx, UUID refId, String postingKind, UUID holds, UUID walletId, String currency, long amountMinor,
+      String consentId) {
+    if (amountMinor == 0) {
+      return Uni.createFrom().voidItem();
+    }
+    Posting posting = Posting.builder(postingKind, refId).move(holds, walletId, currency, amountMinor).build();
     return ledger.post(tx, posting)
-        .chain(() -> creditBack(tx, held.walletId(), held.authorizedMinor()))
-        .chain(() -> allowances.giveBack(tx, held.id(), held.consentId(), held.authorizedMinor()));
+        .chain(() -> creditBack(tx, walletId, amountMinor))
+        .chain(() -> allowances.giveBack(tx, refId, consentId, amountMinor));
   }
 
   /** Returns {@code refundMinor} to the wallet: from the merchant, and the fee's share from fees. */

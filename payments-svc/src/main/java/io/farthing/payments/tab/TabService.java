@@ -3,6 +3,7 @@ package io.farthing.payments.tab;
 import io.farthing.common.ApiException;
 import io.farthing.common.Ids;
 import io.farthing.payments.charge.Charge;
+import io.farthing.payments.allowance.AllowancePeriod;
 import io.farthing.payments.charge.ChargeMoney;
 import io.farthing.payments.charge.ChargeRepository;
 import io.farthing.payments.charge.ChargeStatus;
@@ -27,7 +28,6 @@ import io.farthing.payments.merchant.MerchantService;
 import io.farthing.payments.outbox.Outbox;
 import io.farthing.payments.outbox.OutboxEvent;
 import io.farthing.payments.security.UserTokens;
-import io.farthing.payments.wallet.WalletRepository;
 import io.farthing.proto.risk.v1.ScoreRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
@@ -97,7 +97,7 @@ public class TabService {
   private final Pool pool;
   private final TabRepository tabs;
   private final ChargeRepository charges;
-  private final WalletRepository wallets;
+  private final ChargeMoney money;
   private final Accounts accounts;
   private final Ledger ledger;
   private final Limits limits;
@@ -113,14 +113,14 @@ public class TabService {
   private final MeterRegistry meters;
 
   public TabService(
-      Pool pool, TabRepository tabs, ChargeRepository charges, WalletRepository wallets, Accounts accounts,
+      Pool pool, TabRepository tabs, ChargeRepository charges, ChargeMoney money, Accounts accounts,
       Ledger ledger, Limits limits, Outbox outbox, MerchantService merchants, AuthClient auth, RiskClient risk,
       UserTokens userTokens, IdempotencyKeys keys, GrpcIdempotency idempotent, RestIdempotency rest,
       TabsConfig config, MeterRegistry meters) {
     this.pool = pool;
     this.tabs = tabs;
     this.charges = charges;
-    this.wallets = wallets;
+    this.money = money;
     this.accounts = accounts;
     this.ledger = ledger;
     this.limits = limits;
@@ -189,50 +189,48 @@ public class TabService {
                       TabStatus.OPEN, null, request.description(), request.deviceId(), answer.consentId(), null,
                       now.plus(timeLimit), null, 0, now);
               return risk.score(scoreRequest(draft, t.getItem1(), payer, t.getItem4().kycTier()))
-                  .chain(decision -> decide(claim, draft, payer, decision));
+                  .chain(decision -> decide(claim, draft, payer, decision, answer.allowance()));
             });
   }
 
+  /** Risk's verdict applied; inside an allowance as for a charge: no step-up, DENY still refuses. */
   private Uni<io.farthing.proto.payments.v1.Tab> decide(
-      Claim.Fresh claim, Tab draft, UserStanding payer, RiskDecision decision) {
+      Claim.Fresh claim, Tab draft, UserStanding payer, RiskDecision decision, AllowancePeriod allowance) {
     meters.counter("farthing.payments.tabs.decisions", "verdict", decision.verdict().name()).increment();
     if (decision.verdict() == RiskDecision.Verdict.DENY) {
       throw ApiException.forbidden("This tab was declined by risk checks", "RISK_DENIED");
     }
-    if (decision.verdict() == RiskDecision.Verdict.CHALLENGE
-        || payer.requiresStepUp(draft.capMinor(), draft.currency())) {
+    if (allowance == null
+        && (decision.verdict() == RiskDecision.Verdict.CHALLENGE
+            || payer.requiresStepUp(draft.capMinor(), draft.currency()))) {
       throw ApiException.precondition(
           "This tab would need the user's confirmation: open a smaller tab or charge singly", STEP_UP_REQUIRED);
     }
     Tab scored = withDecision(draft, decision.decisionId());
-    return hold(claim, scored, payer.zone());
+    return hold(claim, scored, payer.zone(), allowance);
   }
 
-  /** The open's one transaction: limits counted for the cap, wallet debited, cap held, tab, event, key. */
-  private Uni<io.farthing.proto.payments.v1.Tab> hold(Claim.Fresh claim, Tab draft, ZoneId zone) {
+  /**
+   * The open's one transaction: the cap counted against the allowance (if any) and the limits,
+   * the wallet debited and the cap held ({@link ChargeMoney#hold}, as a charge's authorization),
+   * then the tab, its event and the key.
+   */
+  private Uni<io.farthing.proto.payments.v1.Tab> hold(
+      Claim.Fresh claim, Tab draft, ZoneId zone, AllowancePeriod allowance) {
     return accounts
         .platform(AccountKind.HOLDS, draft.currency())
         .chain(
             holds ->
                 pool.withTransaction(
                     tx ->
-                        limits
-                            .spend(tx, draft.userId(), draft.currency(), draft.capMinor(), zone, draft.createdAt())
-                            .chain(() -> wallets.debit(tx, draft.userId(), draft.currency(), draft.capMinor()))
+                        money
+                            .hold(
+                                tx, draft.userId(), draft.partnerClientId(), draft.currency(), draft.capMinor(),
+                                draft.id(), TAB_HOLD, holds, zone, draft.createdAt(), allowance)
                             .chain(
-                                debited -> {
-                                  if (debited.isEmpty()) {
-                                    throw ApiException.precondition(
-                                        "The wallet does not hold enough for the tab's cap", ChargeMoney.INSUFFICIENT_FUNDS);
-                                  }
-                                  Tab open = withWallet(draft, debited.get().id());
-                                  Posting posting =
-                                      Posting.builder(TAB_HOLD, open.id())
-                                          .move(open.walletId(), holds, open.currency(), open.capMinor())
-                                          .build();
-                                  return ledger
-                                      .post(tx, posting)
-                                      .chain(() -> tabs.insert(tx, open))
+                                debit -> {
+                                  Tab open = withWallet(draft, debit.walletId());
+                                  return tabs.insert(tx, open)
                                       .chain(() -> event(tx, open, OutboxEvent.TAB_OPENED, new JsonObject()))
                                       .chain(() -> completeWith(tx, claim, open, List.of()));
                                 })));
@@ -371,27 +369,14 @@ public class TabService {
   }
 
   private Uni<Void> releaseHold(SqlConnection tx, Tab tab, long releaseMinor) {
-    if (releaseMinor == 0) {
-      return Uni.createFrom().voidItem();
-    }
     return accounts
         .account(tx, AccountKind.HOLDS, AccountKind.PLATFORM, tab.currency())
         .chain(
             holds ->
-                ledger.post(
-                    tx,
-                    Posting.builder(TAB_RELEASE, tab.id())
-                        .move(holds, tab.walletId(), tab.currency(), releaseMinor)
-                        .build()))
-        .chain(() -> wallets.credit(tx, tab.walletId(), releaseMinor, Long.MAX_VALUE))
-        .map(
-            credited -> {
-              if (credited.isEmpty()) {
-                throw new IllegalStateException("wallet " + tab.walletId() + " vanished while its hold was released");
-              }
-              return null;
-            });
+                money.release(
+                    tx, tab.id(), TAB_RELEASE, holds, tab.walletId(), tab.currency(), releaseMinor, tab.consentId()));
   }
+
 
   /** The partner closes its tab (gRPC CloseTab); closing a closed tab answers it as it is. */
   public Uni<io.farthing.proto.payments.v1.Tab> closeByPartner(String partner, String idempotencyKey, UUID tabId) {

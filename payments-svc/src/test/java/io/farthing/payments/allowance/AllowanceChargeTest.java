@@ -58,6 +58,9 @@ class AllowanceChargeTest {
   @GrpcClient("payments")
   MutinyPaymentsGrpc.MutinyPaymentsStub mutiny;
 
+  @GrpcClient("payments")
+  io.farthing.proto.payments.v1.TabsGrpc.TabsBlockingStub tabsPlain;
+
   @Inject Fixtures fixtures;
 
   private static final Instant PERIOD_START = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(1));
@@ -109,6 +112,34 @@ class AllowanceChargeTest {
     List<String> events = fixtures.eventTypesForUser(a.user());
     assertEquals(1, events.stream().filter("allowance.exhausted"::equals).count(), events.toString());
     assertTrue(events.contains("charge.failed"), events.toString());
+  }
+
+  @Test
+  void aTabUnderAnAllowanceCountsItsCapAndGivesTheUnusedPartBackAtClose() {
+    Arranged a = allowance(5_000, 1_000);
+    io.farthing.proto.payments.v1.TabsGrpc.TabsBlockingStub tabs =
+        withToken(tabsPlain, TestTokens.client(a.partner(), "payments:charge", "payments:read"));
+
+    io.farthing.proto.payments.v1.Tab first = tabs.openTab(io.farthing.payments.tab.TabTest.aTab(a.user(), 600, 600).build());
+    assertEquals(600, used(a));
+    StatusRuntimeException over =
+        assertThrows(
+            StatusRuntimeException.class,
+            () -> tabs.openTab(io.farthing.payments.tab.TabTest.aTab(a.user(), 600, 600).build()));
+    assertEquals("ALLOWANCE_EXCEEDED", reason(over));
+    StatusRuntimeException charge =
+        assertThrows(StatusRuntimeException.class, () -> as(a.partner()).createCharge(aCharge(a.user(), 401).build()));
+    assertEquals("ALLOWANCE_EXCEEDED", reason(charge));
+
+    tabs.addTabItem(io.farthing.payments.tab.TabTest.anItem(first.getTabId(), 100));
+    tabs.closeTab(io.farthing.payments.tab.TabTest.close(first.getTabId()));
+
+    // 100 used on the tab, the 500 it did not use is the allowance's again.
+    assertEquals(100, used(a));
+    assertEquals(4_900, fixtures.balance(a.user(), "EUR"));
+    assertEquals(4_900, fixtures.entriesSum(a.wallet()));
+    tabs.openTab(io.farthing.payments.tab.TabTest.aTab(a.user(), 900, 900).build());
+    assertEquals(1_000, used(a));
   }
 
   @Test

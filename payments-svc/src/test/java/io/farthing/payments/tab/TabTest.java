@@ -54,7 +54,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(PaymentsTestDatabase.class)
 @QuarkusTestResource(TestJwks.class)
-class TabTest {
+public class TabTest {
   @GrpcClient("payments")
   TabsGrpc.TabsBlockingStub plain;
 
@@ -76,7 +76,7 @@ class TabTest {
     return Money.newBuilder().setAmountMinor(minor).setCurrency("EUR").build();
   }
 
-  static OpenTabRequest.Builder aTab(UUID user, long capMinor, long thresholdMinor) {
+  public static OpenTabRequest.Builder aTab(UUID user, long capMinor, long thresholdMinor) {
     return OpenTabRequest.newBuilder()
         .setIdempotencyKey(UUID.randomUUID().toString())
         .setUserId(user.toString())
@@ -85,7 +85,7 @@ class TabTest {
         .setDescription("Articles");
   }
 
-  static AddTabItemRequest anItem(String tabId, long minor) {
+  public static AddTabItemRequest anItem(String tabId, long minor) {
     return AddTabItemRequest.newBuilder()
         .setIdempotencyKey(UUID.randomUUID().toString())
         .setTabId(tabId)
@@ -94,7 +94,7 @@ class TabTest {
         .build();
   }
 
-  static CloseTabRequest close(String tabId) {
+  public static CloseTabRequest close(String tabId) {
     return CloseTabRequest.newBuilder().setIdempotencyKey(UUID.randomUUID().toString()).setTabId(tabId).build();
   }
 
