@@ -45,52 +45,52 @@ public final class AlertTexts {
       case EventTypes.CHARGE_AUTHORIZED ->
           new AlertText(
               money(data, paidMinor(data)) + " held for " + merchant(data),
-              "We are holding " + money(data, data.getLong("amountMinor", 0L)) + " for " + merchant(data)
+              "We are holding " + money(data, "amountMinor") + " for " + merchant(data)
                   + describe(data) + ". It is taken when " + merchant(data) + " completes the payment, or released.");
       case EventTypes.CHARGE_REFUNDED -> chargeRefunded(data);
       case EventTypes.CHARGE_FAILED ->
           new AlertText(
               "Payment to " + merchant(data) + " declined",
-              "Your payment of " + money(data, data.getLong("amountMinor", 0L)) + " to " + merchant(data)
+              "Your payment of " + money(data, "amountMinor") + " to " + merchant(data)
                   + " did not go through" + because(data.getString("failureReason")) + ". Nothing was taken.");
       case EventTypes.CHARGE_REQUIRES_ACTION ->
           new AlertText(
               "Confirm your payment to " + merchant(data),
-              merchant(data) + " asks you to confirm a payment of " + money(data, data.getLong("amountMinor", 0L))
+              merchant(data) + " asks you to confirm a payment of " + money(data, "amountMinor")
                   + describe(data) + ". Open Farthing to approve or decline it.");
       case EventTypes.CHARGE_VOIDED ->
           new AlertText(
               "Hold released: " + merchant(data),
-              "The " + money(data, data.getLong("amountMinor", 0L)) + " held for " + merchant(data)
+              "The " + money(data, "amountMinor") + " held for " + merchant(data)
                   + " was released. Nothing was taken.");
       case EventTypes.CHARGE_EXPIRED ->
           new AlertText(
               "Hold expired: " + merchant(data),
-              "The " + money(data, data.getLong("amountMinor", 0L)) + " held for " + merchant(data)
+              "The " + money(data, "amountMinor") + " held for " + merchant(data)
                   + " expired and was released. Nothing was taken.");
       case EventTypes.TRANSFER_RECEIVED ->
           new AlertText(
-              "You received " + money(data, data.getLong("amountMinor", 0L)),
-              "Another Farthing user sent you " + money(data, data.getLong("amountMinor", 0L)) + note(data) + ".");
+              "You received " + money(data, "amountMinor"),
+              "Another Farthing user sent you " + money(data, "amountMinor") + note(data) + ".");
       case EventTypes.TRANSFER_SENT ->
           new AlertText(
-              "You sent " + money(data, data.getLong("amountMinor", 0L)),
-              "You sent " + money(data, data.getLong("amountMinor", 0L)) + " to another Farthing user" + note(data)
+              "You sent " + money(data, "amountMinor"),
+              "You sent " + money(data, "amountMinor") + " to another Farthing user" + note(data)
                   + ".");
       case EventTypes.TOPUP_SUCCEEDED ->
           new AlertText(
-              "Top-up of " + money(data, data.getLong("amountMinor", 0L)) + " added",
-              money(data, data.getLong("amountMinor", 0L)) + " was added to your wallet.");
+              "Top-up of " + money(data, "amountMinor") + " added",
+              money(data, "amountMinor") + " was added to your wallet.");
       case EventTypes.TOPUP_FAILED ->
           new AlertText(
-              "Top-up of " + money(data, data.getLong("amountMinor", 0L)) + " failed",
-              "Your top-up of " + money(data, data.getLong("amountMinor", 0L)) + " did not go through"
+              "Top-up of " + money(data, "amountMinor") + " failed",
+              "Your top-up of " + money(data, "amountMinor") + " did not go through"
                   + because(first(data.getString("failureReason"), data.getString("declineCode")))
                   + ". Your wallet was not changed.");
       case EventTypes.LOYALTY_REDEEMED ->
           new AlertText(
-              money(data, data.getLong("amountMinor", 0L)) + " of points added to your wallet",
-              "You turned " + money(data, data.getLong("amountMinor", 0L)) + " of loyalty points into wallet credit.");
+              money(data, "amountMinor") + " of points added to your wallet",
+              "You turned " + money(data, "amountMinor") + " of loyalty points into wallet credit.");
       case EventTypes.LIMIT_REACHED -> limitReached(data);
       case EventTypes.LIMIT_CHANGED -> limitChanged(data);
       case EventTypes.SECURITY_NEW_DEVICE ->
@@ -111,18 +111,18 @@ public final class AlertTexts {
       case EventTypes.ALLOWANCE_GRANTED ->
           new AlertText(
               "Allowance for " + merchant(data) + " set",
-              merchant(data) + " may now charge you up to " + money(data, data.getLong("limitMinor", 0L))
+              merchant(data) + " may now charge you up to " + money(data, "limitMinor")
                   + " per period" + interval(data) + " without asking you each time."
                   + " You can change or revoke it at any time.");
       case EventTypes.ALLOWANCE_REVOKED ->
           new AlertText(
               "Allowance for " + merchant(data) + " revoked",
               merchant(data) + " can no longer charge you under the allowance of "
-                  + money(data, data.getLong("limitMinor", 0L)) + " per period.");
+                  + money(data, "limitMinor") + " per period.");
       case EventTypes.ALLOWANCE_EXHAUSTED ->
           new AlertText(
               "Allowance for " + merchant(data) + " used up",
-              merchant(data) + " has used all of the " + money(data, data.getLong("limitMinor", 0L))
+              merchant(data) + " has used all of the " + money(data, "limitMinor")
                   + " you allowed for this period" + until(data.getString("periodEnd"))
                   + ". Further charges are refused until the next period.");
       case EventTypes.WEBHOOK_ENDPOINT_DISABLED ->
@@ -134,35 +134,35 @@ public final class AlertTexts {
               "Settlement window closed",
               data.getBoolean("carriedForward", false)
                   ? "A settlement window closed with nothing to pay out; its net of "
-                      + money(data, data.getLong("netMinor", 0L)) + " is carried to the next window."
-                  : "A settlement window closed; " + money(data, data.getLong("payoutMinor", 0L)) + " will be paid out.");
+                      + money(data, "netMinor") + " is carried to the next window."
+                  : "A settlement window closed; " + money(data, "payoutMinor") + " will be paid out.");
       case EventTypes.PAYOUT_SETTLED ->
           new AlertText(
-              "Payout of " + money(data, data.getLong("payoutMinor", 0L)) + " sent",
-              money(data, data.getLong("payoutMinor", 0L)) + " was paid out for a settlement window.");
+              "Payout of " + money(data, "payoutMinor") + " sent",
+              money(data, "payoutMinor") + " was paid out for a settlement window.");
       case EventTypes.PAYOUT_FAILED ->
           new AlertText(
-              "Payout of " + money(data, data.getLong("payoutMinor", 0L)) + " failed",
-              "A payout of " + money(data, data.getLong("payoutMinor", 0L)) + " did not go through"
+              "Payout of " + money(data, "payoutMinor") + " failed",
+              "A payout of " + money(data, "payoutMinor") + " did not go through"
                   + because(data.getString("failureReason")) + ". It is retried.");
       case EventTypes.TAB_OPENED ->
           new AlertText(
               "Tab opened with " + merchant(data),
               merchant(data) + " opened a tab" + describe(data) + " of up to "
-                  + money(data, data.getLong("capMinor", 0L)) + ". That much is held in your wallet until the tab"
+                  + money(data, "capMinor") + ". That much is held in your wallet until the tab"
                   + " closes; only what you use is taken.");
       case EventTypes.TAB_SETTLED ->
           new AlertText(
-              "You paid " + money(data, data.getLong("amountMinor", 0L)) + " to " + merchant(data),
-              "You paid " + money(data, data.getLong("amountMinor", 0L)) + " from your tab with " + merchant(data)
-                  + describe(data) + ". Used so far: " + money(data, data.getLong("settledMinor", 0L)) + " of "
-                  + money(data, data.getLong("capMinor", 0L)) + ".");
+              "You paid " + money(data, "amountMinor") + " to " + merchant(data),
+              "You paid " + money(data, "amountMinor") + " from your tab with " + merchant(data)
+                  + describe(data) + ". Used so far: " + money(data, "settledMinor") + " of "
+                  + money(data, "capMinor") + ".");
       case EventTypes.TAB_CLOSED ->
           new AlertText(
               "Tab closed with " + merchant(data),
               "Your tab with " + merchant(data) + describe(data) + " closed. You paid "
-                  + money(data, data.getLong("settledMinor", 0L)) + " in all; "
-                  + money(data, data.getLong("releasedMinor", 0L)) + " was released back to your wallet.");
+                  + money(data, "settledMinor") + " in all; "
+                  + money(data, "releasedMinor") + " was released back to your wallet.");
       default ->
           EventTypes.isSecurity(type)
               ? new AlertText("Security alert", "Something security-relevant happened on your account. Check your"
@@ -273,6 +273,11 @@ public final class AlertTexts {
 
   private static String money(JsonObject data, long amountMinor) {
     return Money.format(amountMinor, data.getString("currency", "EUR"));
+  }
+
+  /** The amount in {@code field} of the event (0 when absent), in the event's currency. */
+  private static String money(JsonObject data, String field) {
+    return money(data, data.getLong(field, 0L));
   }
 
   private static String describe(JsonObject data) {
