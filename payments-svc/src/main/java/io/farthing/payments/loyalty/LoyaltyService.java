@@ -136,12 +136,15 @@ public class LoyaltyService {
     UUID userId = group.get(0).userId();
     String currency = group.get(0).currency();
     List<UUID> chargeIds = List.copyOf(new LinkedHashSet<>(group.stream().map(Queued::chargeId).toList()));
+    // Through the pool, not tx: committed at once and so cached for the life of the process (an
+    // account made inside tx is not cached, and every later pass would make it again). An account
+    // left without entries by a pass that rolls back is harmless.
     return accounts
-        .account(tx, AccountKind.LOYALTY, userId.toString(), currency)
+        .account(pool, AccountKind.LOYALTY, userId.toString(), currency)
         .chain(
             loyaltyAccount ->
                 accounts
-                    .account(tx, AccountKind.LOYALTY_FUNDING, AccountKind.PLATFORM, currency)
+                    .platform(AccountKind.LOYALTY_FUNDING, currency)
                     .chain(
                         funding ->
                             repository
