@@ -3,6 +3,7 @@ package io.farthing.common;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.Function;
 
 /**
@@ -23,6 +24,39 @@ public record Page<T>(List<T> items, String nextCursor) {
       throw ApiException.invalid("limit must be between 1 and " + MAX_LIMIT, "INVALID_LIMIT");
     }
     return requested;
+  }
+
+  /**
+   * The page size as a query string sent it: default 20, at most 100; not a number is
+   * INVALID_LIMIT (400), never the framework's 404 for a parameter it cannot convert.
+   */
+  public static int limit(String requested) {
+    if (requested == null || requested.isEmpty()) {
+      return DEFAULT_LIMIT;
+    }
+    try {
+      return limit(Integer.valueOf(requested));
+    } catch (NumberFormatException e) {
+      throw ApiException.invalid("limit must be between 1 and " + MAX_LIMIT, "INVALID_LIMIT");
+    }
+  }
+
+  /** The id a cursor of id-keyed pages stands for, or null for the first page. */
+  public static UUID afterId(String cursor, String reason) {
+    String key;
+    try {
+      key = afterKey(cursor);
+    } catch (ApiException e) {
+      throw ApiException.invalid("cursor is not a cursor this API returned", reason);
+    }
+    if (key == null) {
+      return null;
+    }
+    try {
+      return UUID.fromString(key);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid("cursor is not a cursor this API returned", reason);
+    }
   }
 
   /** The key a cursor stands for, or null for the first page. */

@@ -51,4 +51,13 @@ public interface EventNames {
   String ALLOWANCE_REVOKED = "allowance.revoked";
   /** A charge used the rest of an allowance's current period (payments-svc). */
   String ALLOWANCE_EXHAUSTED = "allowance.exhausted";
+
+  // Disputes (payments-svc io.farthing.payments.dispute), issue 8. Each carries the dispute's whole
+  // state (status, amount, refunded, resolution); to the user as alerts, to the partner as webhooks.
+  /** A user disputed a charge; the merchant has until evidenceDueAt to answer. */
+  String DISPUTE_OPENED = "dispute.opened";
+  /** The merchant sent evidence; the dispute is under review. */
+  String DISPUTE_UPDATED = "dispute.updated";
+  /** Decided: WON (the merchant keeps the money) or LOST (refundedMinor back to the user). */
+  String DISPUTE_RESOLVED = "dispute.resolved";
 }

@@ -257,6 +257,13 @@ public final class Platform implements AutoCloseable {
         .withDeadlineAfter(20, TimeUnit.SECONDS);
   }
 
+  /** The partner's blocking stub on payments-svc's Disputes API (instance 0 or 1), 20 s deadline. */
+  public io.farthing.proto.payments.v1.DisputesGrpc.DisputesBlockingStub disputesApi(Partner partner, int instance) {
+    return io.farthing.proto.payments.v1.DisputesGrpc.newBlockingStub(channels.get(Math.floorMod(instance, 2)))
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(partner.token())))
+        .withDeadlineAfter(20, TimeUnit.SECONDS);
+  }
+
   /** A stub with an arbitrary bearer token (negative tests). */
   public PaymentsGrpc.PaymentsBlockingStub apiWithToken(String token, int instance) {
     PaymentsGrpc.PaymentsBlockingStub stub = PaymentsGrpc.newBlockingStub(channels.get(Math.floorMod(instance, 2)));

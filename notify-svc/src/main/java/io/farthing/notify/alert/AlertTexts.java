@@ -157,6 +157,18 @@ public final class AlertTexts {
               "You paid " + money(data, "amountMinor") + " from your tab with " + merchant(data)
                   + describe(data) + ". Used so far: " + money(data, "settledMinor") + " of "
                   + money(data, "capMinor") + ".");
+      case EventTypes.DISPUTE_OPENED ->
+          new AlertText(
+              "Dispute opened with " + merchant(data),
+              "You disputed a payment of " + money(data, "amountMinor") + " to " + merchant(data) + ". "
+                  + merchant(data) + " has until " + orLater(formatted(data.getString("evidenceDueAt")))
+                  + " to answer; we will tell you the outcome.");
+      case EventTypes.DISPUTE_UPDATED ->
+          new AlertText(
+              merchant(data) + " answered your dispute",
+              merchant(data) + " sent its side of your dispute about " + money(data, "amountMinor")
+                  + ". Our support team will review it and decide.");
+      case EventTypes.DISPUTE_RESOLVED -> disputeResolved(data);
       case EventTypes.TAB_CLOSED ->
           new AlertText(
               "Tab closed with " + merchant(data),
@@ -260,6 +272,33 @@ public final class AlertTexts {
   private static String until(String periodEnd) {
     String end = formatted(periodEnd);
     return end == null ? "" : ", which ends " + end;
+  }
+
+  private static AlertText disputeResolved(JsonObject data) {
+    if ("WON".equals(data.getString("status"))) {
+      return new AlertText(
+          "Dispute decided for " + merchant(data),
+          "After review, your dispute of " + money(data, "amountMinor") + " paid to " + merchant(data)
+              + " was decided in the merchant's favour: the payment stands. Contact support if you have more to add.");
+    }
+    long refunded = data.getLong("refundedMinor", 0L);
+    if (refunded == 0) {
+      return new AlertText(
+          "Dispute decided for you",
+          "Your dispute of a payment to " + merchant(data)
+              + " was decided in your favour; the payment had already been refunded.");
+    }
+    String body =
+        "INSTANT_REFUND".equals(data.getString("resolution"))
+            ? "We refunded " + money(data, refunded) + " to your wallet at once for your dispute of a payment to "
+                + merchant(data) + "."
+            : "Your dispute of a payment to " + merchant(data) + " was decided in your favour: "
+                + money(data, refunded) + " is back in your wallet.";
+    return new AlertText("Dispute resolved: " + money(data, refunded) + " refunded", body);
+  }
+
+  private static String orLater(String at) {
+    return at == null ? "the due date" : at;
   }
 
   private static String merchant(JsonObject data) {

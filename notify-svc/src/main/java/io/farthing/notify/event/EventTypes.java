@@ -22,7 +22,9 @@ public final class EventTypes implements EventNames {
           LOYALTY_REDEEMED,
           TAB_OPENED, TAB_SETTLED, TAB_CLOSED,
           // Allowances (issue 8)
-          ALLOWANCE_GRANTED, ALLOWANCE_REVOKED, ALLOWANCE_EXHAUSTED);
+          ALLOWANCE_GRANTED, ALLOWANCE_REVOKED, ALLOWANCE_EXHAUSTED,
+          // Disputes (issue 8)
+          DISPUTE_OPENED, DISPUTE_UPDATED, DISPUTE_RESOLVED);
 
   private EventTypes() {}
 

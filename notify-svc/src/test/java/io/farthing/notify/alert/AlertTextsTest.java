@@ -149,4 +149,32 @@ class AlertTextsTest {
       assertFalse(bare.title().contains("null") || bare.body().contains("null"), type + ": " + bare);
     }
   }
+
+  @Test
+  void disputesSayWhoMustAnswerByWhenAndHowTheyEnded() {
+    JsonObject dispute =
+        new JsonObject().put("partnerClientId", "fcl_news").put("merchantName", "Daily News").put("currency", "EUR")
+            .put("amountMinor", 400).put("refundedMinor", 0).put("status", "OPEN")
+            .put("evidenceDueAt", "2026-12-09T10:00:00Z");
+    assertEquals("Dispute opened with Daily News", AlertTexts.of("dispute.opened", dispute).title());
+    assertEquals(
+        "You disputed a payment of €4.00 to Daily News. Daily News has until 9 Dec 2026, 10:00 UTC to answer; we"
+            + " will tell you the outcome.",
+        AlertTexts.of("dispute.opened", dispute).body());
+    assertEquals("Daily News answered your dispute", AlertTexts.of("dispute.updated", dispute).title());
+    AlertText won = AlertTexts.of("dispute.resolved", dispute.copy().put("status", "WON"));
+    assertEquals("Dispute decided for Daily News", won.title());
+    assertTrue(won.body().contains("the payment stands"), won.body());
+    AlertText lost =
+        AlertTexts.of("dispute.resolved", dispute.copy().put("status", "LOST").put("refundedMinor", 250)
+            .put("resolution", "REVIEWED"));
+    assertEquals("Dispute resolved: €2.50 refunded", lost.title());
+    assertTrue(lost.body().endsWith("€2.50 is back in your wallet."), lost.body());
+    AlertText instant =
+        AlertTexts.of("dispute.resolved", dispute.copy().put("status", "LOST").put("refundedMinor", 60)
+            .put("resolution", "INSTANT_REFUND"));
+    assertTrue(instant.body().startsWith("We refunded €0.60 to your wallet at once"), instant.body());
+    AlertText already = AlertTexts.of("dispute.resolved", dispute.copy().put("status", "LOST"));
+    assertTrue(already.body().endsWith("the payment had already been refunded."), already.body());
+  }
 }

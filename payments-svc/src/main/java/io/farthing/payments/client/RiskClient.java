@@ -7,6 +7,8 @@ import io.farthing.proto.risk.v1.Reason;
 import io.farthing.proto.risk.v1.ReportOutcomeRequest;
 import io.farthing.proto.risk.v1.ScoreRequest;
 import io.farthing.proto.risk.v1.ScoreResponse;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.grpc.GrpcClient;
@@ -88,6 +90,44 @@ public class RiskClient {
               LOG.debugf("Could not report a refund to risk-svc: %s", e.getClass().getSimpleName());
               return null;
             });
+  }
+
+  /**
+   * Reports a dispute's (or any) outcome of a decision to risk-svc, for the durable relay
+   * ({@link RiskOutcomes}): fails on anything worth retrying (risk-svc down, late, refusing our
+   * token); succeeds when risk-svc took it, or answered that it never will (an unknown decision, a
+   * request it cannot read), which is logged and not retried for ever.
+   */
+  public Uni<Void> reportOutcome(String decisionId, Outcome outcome) {
+    return tokens
+        .authorize(stub)
+        .chain(
+            authed ->
+                authed
+                    .withDeadlineAfter(config.risk().timeout().toMillis() * 4, TimeUnit.MILLISECONDS)
+                    .reportOutcome(
+                        ReportOutcomeRequest.newBuilder().setDecisionId(decisionId).setOutcome(outcome).build()))
+        .replaceWithVoid()
+        .onFailure(RiskClient::permanent)
+        .recoverWithItem(
+            e -> {
+              LOG.warnf(
+                  "risk-svc will not take outcome %s of decision %s (%s); not retried", outcome, decisionId,
+                  ((StatusRuntimeException) e).getStatus().getCode());
+              return null;
+            })
+        .onFailure(RiskClient::unauthenticated)
+        .invoke(tokens::invalidate);
+  }
+
+  private static boolean permanent(Throwable e) {
+    return e instanceof StatusRuntimeException s
+        && (s.getStatus().getCode() == Status.Code.NOT_FOUND
+            || s.getStatus().getCode() == Status.Code.INVALID_ARGUMENT);
+  }
+
+  private static boolean unauthenticated(Throwable e) {
+    return e instanceof StatusRuntimeException s && s.getStatus().getCode() == Status.Code.UNAUTHENTICATED;
   }
 
   RiskDecision fallback(long amountMinor, String currency) {

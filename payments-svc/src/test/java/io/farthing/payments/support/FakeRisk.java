@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * risk-svc behind its gRPC contract (farthing.risk.v1.Risk), served by the payments test app. By
@@ -31,6 +32,8 @@ public class FakeRisk implements Risk {
   /** Users whose Score answers only after this long (to test the deadline). */
   public static final Map<String, Duration> DELAYS = new ConcurrentHashMap<>();
   public static final Map<String, Boolean> UNAVAILABLE = new ConcurrentHashMap<>();
+  /** While set, ReportOutcome answers UNAVAILABLE (risk-svc down for the outcome relay). */
+  public static final AtomicBoolean REPORTS_UNAVAILABLE = new AtomicBoolean();
 
   public static void verdict(UUID user, Verdict verdict) {
     VERDICTS.put(user.toString(), verdict);
@@ -57,6 +60,9 @@ public class FakeRisk implements Risk {
 
   @Override
   public Uni<ReportOutcomeResponse> reportOutcome(ReportOutcomeRequest request) {
+    if (REPORTS_UNAVAILABLE.get()) {
+      return Uni.createFrom().failure(Status.UNAVAILABLE.asRuntimeException());
+    }
     REPORTED.add(request);
     return Uni.createFrom().item(ReportOutcomeResponse.newBuilder().setApplied(true).build());
   }

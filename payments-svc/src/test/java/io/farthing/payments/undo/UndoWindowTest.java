@@ -23,7 +23,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * The window, with {@code payments.undo.window=PT0S}: every charge is past it the moment it is
+ * The windows, with {@code payments.undo.window=PT0S} and {@code payments.disputes.window=PT0S}
+ * (one profile, one start of the app): every charge is past them the moment it is
  * captured (the ledger is append-only, so a test cannot age a capture posting instead).
  */
 @QuarkusTest
@@ -34,7 +35,7 @@ class UndoWindowTest {
   public static class NoWindow implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-      return Map.of("payments.undo.window", "PT0S");
+      return Map.of("payments.undo.window", "PT0S", "payments.disputes.window", "PT0S");
     }
   }
 
@@ -57,5 +58,24 @@ class UndoWindowTest {
 
     assertEquals(800, fixtures.balance(user, "EUR"));
     assertEquals(List.of("charge.succeeded"), fixtures.eventsOf(charge.getChargeId()));
+  }
+
+  @Test
+  void aChargePastTheDisputeWindowCannotBeDisputedAndNothingMoves() {
+    String partner = fixtures.aMerchant();
+    UUID user = fixtures.payer(partner, 1_000, 500);
+    Charge charge =
+        withToken(plain, TestTokens.client(partner, "payments:charge")).createCharge(aCharge(user, 60).build());
+
+    io.restassured.RestAssured.given().auth().oauth2(TestTokens.user(user, "user"))
+        .header("Idempotency-Key", UUID.randomUUID().toString())
+        .contentType(io.restassured.http.ContentType.JSON).body(Map.of("reason", "NOT_RECEIVED"))
+        .post("/v1/charges/" + charge.getChargeId() + "/disputes").then()
+        .statusCode(422)
+        .contentType(UndoTest.PROBLEM)
+        .body("reason", equalTo("DISPUTE_WINDOW_PASSED"));
+
+    assertEquals(940, fixtures.balance(user, "EUR"));
+    assertEquals(0, fixtures.longValue("select count(*) from disputes where user_id = $1", user));
   }
 }

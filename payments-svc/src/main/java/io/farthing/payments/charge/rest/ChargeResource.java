@@ -38,8 +38,8 @@ public class ChargeResource {
       + "nextCursor, optional `status` (SUCCEEDED, REFUNDED, ...)")
   public Uni<Page<ChargeView>> list(
       @QueryParam("limit") String limit, @QueryParam("cursor") String cursor, @QueryParam("status") String status) {
-    int size = Page.limit(number(limit));
-    UUID before = before(cursor);
+    int size = Page.limit(limit);
+    UUID before = Page.afterId(cursor, "INVALID_CURSOR");
     ChargeStatus filter = status(status);
     return charges
         .list(null, Caller.userId(token), filter, before, null, null, size + 1)
@@ -51,30 +51,6 @@ public class ChargeResource {
   @Operation(summary = "One of your charges")
   public Uni<ChargeView> get(@PathParam("chargeId") String chargeId) {
     return charges.getForUser(Caller.userId(token), Ids.parse(chargeId, "chargeId")).map(ChargeView::of);
-  }
-
-  /** The limit as sent; not a number is INVALID_LIMIT (400), never JAX-RS's 404 for an unparsable parameter. */
-  private static Integer number(String limit) {
-    if (limit == null || limit.isEmpty()) {
-      return null;
-    }
-    try {
-      return Integer.valueOf(limit);
-    } catch (NumberFormatException e) {
-      throw ApiException.invalid("limit must be between 1 and " + Page.MAX_LIMIT, "INVALID_LIMIT");
-    }
-  }
-
-  private static UUID before(String cursor) {
-    String key = Page.afterKey(cursor);
-    if (key == null) {
-      return null;
-    }
-    try {
-      return UUID.fromString(key);
-    } catch (IllegalArgumentException e) {
-      throw ApiException.invalid("cursor is not a cursor this API returned", "INVALID_CURSOR");
-    }
   }
 
   private static ChargeStatus status(String status) {
