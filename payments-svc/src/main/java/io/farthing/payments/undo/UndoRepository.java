@@ -28,4 +28,15 @@ public class UndoRepository {
               return Optional.ofNullable(at).map(OffsetDateTime::toInstant);
             });
   }
+
+  /**
+   * Whether the charge is a tab's settlement (items of a tab point at it): the user agreed to
+   * each item and closes the tab instead; a settlement can still be disputed or refunded.
+   */
+  public Uni<Boolean> settlesATab(SqlClient client, UUID chargeId) {
+    return client
+        .preparedQuery("select exists (select 1 from tab_items where charge_id = $1) as settles")
+        .execute(Tuple.of(chargeId))
+        .map(rows -> rows.iterator().next().getBoolean("settles"));
+  }
 }

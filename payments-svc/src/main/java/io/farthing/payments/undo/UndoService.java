@@ -111,7 +111,7 @@ public class UndoService {
     return keys.complete(tx, claim, idempotency.stored(undone.id(), reply)).replaceWith(new Answered(reply, undone));
   }
 
-  /** The refusals, in the order a user can act on them: nothing to undo, final sale, too late. */
+  /** The refusals, in the order a user can act on them: nothing to undo, final sale or tab settlement, too late. */
   private Uni<Void> requireUndoable(SqlConnection tx, Charge charge) {
     if ((charge.status() != ChargeStatus.SUCCEEDED && charge.status() != ChargeStatus.PARTIALLY_REFUNDED)
         || charge.refundableMinor() == 0) {
@@ -123,7 +123,17 @@ public class UndoService {
       throw ApiException.precondition("The merchant sold this as a final sale: it cannot be undone", NOT_UNDOABLE);
     }
     return undos
-        .capturedAt(tx, charge.id())
+        .settlesATab(tx, charge.id())
+        .chain(
+            settles -> {
+              if (settles) {
+                throw ApiException.precondition(
+                    "This payment settles a tab whose items you agreed to one by one: it cannot be undone;"
+                        + " ask the merchant for a refund or open a dispute",
+                    NOT_UNDOABLE);
+              }
+              return undos.capturedAt(tx, charge.id());
+            })
         .map(
             capturedAt -> {
               Instant deadline = capturedAt.orElseThrow().plus(config.window());

@@ -40,6 +40,9 @@ class UndoTest {
   @GrpcClient("payments")
   PaymentsGrpc.PaymentsBlockingStub plain;
 
+  @GrpcClient("payments")
+  io.farthing.proto.payments.v1.TabsGrpc.TabsBlockingStub tabs;
+
   @Inject Fixtures fixtures;
 
   PaymentsGrpc.PaymentsBlockingStub as(String partner) {
@@ -125,6 +128,24 @@ class UndoTest {
     assertEquals(800, fixtures.balance(user, "EUR"));
     assertTrue(as(partner).getCharge(get(charge)).getFinalSale());
     as(partner).refundCharge(refund(charge, 200));
+    assertEquals(1_000, fixtures.balance(user, "EUR"));
+  }
+
+  @Test
+  void aTabsSettlementCannotBeUndoneButItsMerchantCanStillRefundIt() {
+    String partner = fixtures.aMerchant();
+    UUID user = fixtures.payer(partner, 1_000, 500);
+    var stub = withToken(tabs, TestTokens.client(partner, "payments:charge", "payments:read"));
+    var tab = stub.openTab(io.farthing.payments.tab.TabTest.aTab(user, 300, 300).build());
+    stub.addTabItem(io.farthing.payments.tab.TabTest.anItem(tab.getTabId(), 120));
+    var closed = stub.closeTab(io.farthing.payments.tab.TabTest.close(tab.getTabId()));
+    String settlement = closed.getItems(0).getChargeId();
+
+    undo(user, settlement).then().statusCode(422).contentType(PROBLEM).body("reason", equalTo("NOT_UNDOABLE"));
+
+    assertEquals(880, fixtures.balance(user, "EUR"));
+    as(partner).refundCharge(RefundChargeRequest.newBuilder().setIdempotencyKey(UUID.randomUUID().toString())
+        .setChargeId(settlement).setAmount(eur(120)).build());
     assertEquals(1_000, fixtures.balance(user, "EUR"));
   }
 
