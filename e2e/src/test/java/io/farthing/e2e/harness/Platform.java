@@ -264,6 +264,20 @@ public final class Platform implements AutoCloseable {
         .withDeadlineAfter(20, TimeUnit.SECONDS);
   }
 
+  /** The partner's blocking stub on payments-svc's Tabs API (instance 0 or 1), 20 s deadline. */
+  public io.farthing.proto.payments.v1.TabsGrpc.TabsBlockingStub tabsApi(Partner partner, int instance) {
+    return io.farthing.proto.payments.v1.TabsGrpc.newBlockingStub(channels.get(Math.floorMod(instance, 2)))
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(partner.token())))
+        .withDeadlineAfter(20, TimeUnit.SECONDS);
+  }
+
+  /** The partner's async Tabs stub (for MeterUsage streams) on instance 0 or 1, 60 s deadline. */
+  public io.farthing.proto.payments.v1.TabsGrpc.TabsStub tabsStreams(Partner partner, int instance) {
+    return io.farthing.proto.payments.v1.TabsGrpc.newStub(channels.get(Math.floorMod(instance, 2)))
+        .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer(partner.token())))
+        .withDeadlineAfter(60, TimeUnit.SECONDS);
+  }
+
   /** A stub with an arbitrary bearer token (negative tests). */
   public PaymentsGrpc.PaymentsBlockingStub apiWithToken(String token, int instance) {
     PaymentsGrpc.PaymentsBlockingStub stub = PaymentsGrpc.newBlockingStub(channels.get(Math.floorMod(instance, 2)));

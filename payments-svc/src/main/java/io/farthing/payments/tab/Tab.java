@@ -24,7 +24,23 @@ public record Tab(
     Instant expiresAt,
     Instant closedAt,
     int version,
-    Instant createdAt) {
+    Instant createdAt,
+    Kind kind,
+    Usage usage) {
+
+  /** What a tab is for: items added one call at a time, or usage metered over a stream. */
+  public enum Kind {
+    ITEMS,
+    METERED
+  }
+
+  /**
+   * A metered tab's counting: the highest sequence counted, how many increments were, and when
+   * the last one was (null before the first). Items tabs keep {@link #NONE}.
+   */
+  public record Usage(long lastSequence, long increments, Instant lastAt) {
+    public static final Usage NONE = new Usage(0, 0, null);
+  }
 
   /** Added but not yet settled to the merchant. */
   public long unsettledMinor() {

@@ -6,9 +6,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 /**
- * Settles and closes tabs past their time limit. Runs on every replica: each tab is closed in its
- * own transaction under its row lock ({@code FOR UPDATE SKIP LOCKED}), conditional on it still
- * being OPEN, so two janitors, or a janitor and a user's close, close it once.
+ * Settles and closes tabs past their time limit, and metered tabs without usage for
+ * payments.tabs.meter-idle-timeout (their stream went silent, or its replica died). Runs on every
+ * replica: each tab is closed in its own transaction under its row lock ({@code FOR UPDATE SKIP
+ * LOCKED}), conditional on it still being OPEN, so two janitors, or a janitor and a user's close,
+ * close it once.
  */
 @ApplicationScoped
 public class TabJanitor {
@@ -29,7 +31,7 @@ public class TabJanitor {
         .invoke(
             n -> {
               if (n > 0) {
-                LOG.infof("Closed %d tabs past their time limit (settled, holds released)", n);
+                LOG.infof("Closed %d tabs past their time limit or metered and idle (settled, holds released)", n);
               }
             })
         .onFailure()

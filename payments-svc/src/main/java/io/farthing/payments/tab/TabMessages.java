@@ -25,7 +25,13 @@ public final class TabMessages {
             .setSettlementCount(t.settlementCount())
             .setDescription(t.description())
             .setCreatedAt(timestamp(t.createdAt()))
-            .setExpiresAt(timestamp(t.expiresAt()));
+            .setExpiresAt(timestamp(t.expiresAt()))
+            .setKind(io.farthing.proto.payments.v1.TabKind.valueOf("TAB_KIND_" + t.kind().name()))
+            .setLastSequence(t.usage().lastSequence())
+            .setIncrementCount(t.usage().increments());
+    if (t.usage().lastAt() != null) {
+      message.setLastUsageAt(timestamp(t.usage().lastAt()));
+    }
     if (t.closedAt() != null) {
       message.setClosedAt(timestamp(t.closedAt()));
     }
@@ -51,6 +57,15 @@ public final class TabMessages {
     return message.build();
   }
 
+  public static io.farthing.proto.payments.v1.MeterUsageSummary summary(TabMeter.Summary s) {
+    return io.farthing.proto.payments.v1.MeterUsageSummary.newBuilder()
+        .setTab(tab(s.tab(), List.of()))
+        .setCountedIncrements(s.counted())
+        .setReplayedIncrements(s.replayed())
+        .setCounted(money(s.countedMinor(), s.tab().currency()))
+        .build();
+  }
+
   /** What every tab event carries: enough for an alert and a partner's webhook. */
   public static JsonObject event(Tab t, String merchantName) {
     JsonObject data =
@@ -59,6 +74,7 @@ public final class TabMessages {
             .put("userId", t.userId().toString())
             .put("partnerClientId", t.partnerClientId())
             .put("status", t.status().name())
+            .put("kind", t.kind().name())
             .put("currency", t.currency())
             .put("capMinor", t.capMinor())
             .put("totalMinor", t.totalMinor())

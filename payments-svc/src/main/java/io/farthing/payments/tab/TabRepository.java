@@ -7,6 +7,7 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -22,10 +23,10 @@ public class TabRepository {
   private static final String COLUMNS =
       "id, partner_client_id, user_id, wallet_id, currency, cap_minor, total_minor, settled_minor, threshold_minor,"
           + " settlement_count, status, close_reason, description, device_id, consent_id, decision_id, expires_at,"
-          + " closed_at, version, created_at";
+          + " closed_at, version, created_at, kind, last_sequence, increment_count, last_usage_at";
   private static final String INSERT =
       "insert into tabs (" + COLUMNS + ") values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,"
-          + " $16, $17, $18, $19, $20)";
+          + " $16, $17, $18, $19, $20, $21, $22, $23, $24)";
   /**
    * The one statement an item needs: the total raised only if the tab is the partner's, OPEN, in
    * the item's currency, and the new total stays within the cap. The row lock it takes orders
@@ -33,8 +34,18 @@ public class TabRepository {
    */
   private static final String ADD =
       "update tabs set total_minor = total_minor + $4, updated_at = now()"
-          + " where id = $1 and partner_client_id = $2 and currency = $3 and status = 'OPEN'"
+          + " where id = $1 and partner_client_id = $2 and currency = $3 and kind = 'ITEMS' and status = 'OPEN'"
           + " and total_minor + $4 <= cap_minor returning " + COLUMNS;
+  /**
+   * The one statement a metered increment needs: counted only if the tab is the partner's,
+   * METERED, OPEN, in the increment's currency, the sequence is above the last counted one (so a
+   * replay changes nothing) and the total stays within the budget.
+   */
+  private static final String METER =
+      "update tabs set total_minor = total_minor + $4, last_sequence = $5, increment_count = increment_count + 1,"
+          + " last_usage_at = now(), updated_at = now()"
+          + " where id = $1 and partner_client_id = $2 and currency = $3 and kind = 'METERED' and status = 'OPEN'"
+          + " and last_sequence < $5 and total_minor + $4 <= cap_minor returning total_minor";
   private static final String INSERT_ITEM =
       "insert into tab_items (id, tab_id, amount_minor, description, total_after_minor, created_at)"
           + " values ($1, $2, $3, $4, $5, $6)";
@@ -65,7 +76,8 @@ public class TabRepository {
                     t.settledMinor(), t.thresholdMinor(), t.settlementCount(), t.status().name(),
                     t.closeReason() == null ? null : t.closeReason().name(), t.description(), t.deviceId(),
                     t.consentId(), t.decisionId(), time(t.expiresAt()), time(t.closedAt()), t.version(),
-                    time(t.createdAt()))))
+                    time(t.createdAt()), t.kind().name(), t.usage().lastSequence(), t.usage().increments(),
+                    time(t.usage().lastAt()))))
         .replaceWithVoid();
   }
 
@@ -74,6 +86,15 @@ public class TabRepository {
     return tx.preparedQuery(ADD)
         .execute(Tuple.of(tabId, partner, currency, amountMinor))
         .map(TabRepository::first);
+  }
+
+  /** Counts one metered increment; true when it was counted, false when the conditions refused it. */
+  public Uni<Boolean> meter(
+      SqlClient client, UUID tabId, String partner, String currency, long amountMinor, long sequence) {
+    return client
+        .preparedQuery(METER)
+        .execute(Tuple.of(tabId, partner, currency, amountMinor, sequence))
+        .map(rows -> rows.rowCount() == 1);
   }
 
   public Uni<Void> insertItem(SqlClient tx, Tab.Item item) {
@@ -147,11 +168,17 @@ public class TabRepository {
         .map(TabRepository::all);
   }
 
-  /** Open tabs past their time limit, oldest first (not locked: each is then closed on its own). */
-  public Uni<List<UUID>> due(int limit) {
+  /**
+   * Open tabs past their time limit and metered tabs without usage for {@code idle}, oldest
+   * first (not locked: each is then closed on its own).
+   */
+  public Uni<List<UUID>> due(int limit, Duration idle) {
     return pool.preparedQuery(
-            "select id from tabs where status = 'OPEN' and expires_at <= now() order by expires_at limit $1")
-        .execute(Tuple.of(limit))
+            "select id from (select id, expires_at as due_at from tabs where status = 'OPEN' and expires_at <= now()"
+                + " union select id, coalesce(last_usage_at, created_at) from tabs where status = 'OPEN'"
+                + " and kind = 'METERED' and coalesce(last_usage_at, created_at) <= now() - $2 * interval '1 millisecond')"
+                + " due group by id order by min(due_at) limit $1")
+        .execute(Tuple.of(limit, idle.toMillis()))
         .map(
             rows -> {
               List<UUID> ids = new ArrayList<>();
@@ -186,7 +213,9 @@ public class TabRepository {
         r.getLong("threshold_minor"), r.getInteger("settlement_count"), TabStatus.valueOf(r.getString("status")),
         reason == null ? null : TabStatus.CloseReason.valueOf(reason), r.getString("description"),
         r.getString("device_id"), r.getString("consent_id"), r.getString("decision_id"), instant(r, "expires_at"),
-        instant(r, "closed_at"), r.getInteger("version"), instant(r, "created_at"));
+        instant(r, "closed_at"), r.getInteger("version"), instant(r, "created_at"),
+        Tab.Kind.valueOf(r.getString("kind")),
+        new Tab.Usage(r.getLong("last_sequence"), r.getLong("increment_count"), instant(r, "last_usage_at")));
   }
 
   private static Tab.Item item(Row r) {

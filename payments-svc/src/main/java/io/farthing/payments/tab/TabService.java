@@ -39,6 +39,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,6 +58,7 @@ import java.util.function.Predicate;
 public class TabService {
   public static final String TAB_NOT_FOUND = "TAB_NOT_FOUND";
   public static final String TAB_CAP_EXCEEDED = "TAB_CAP_EXCEEDED";
+  public static final String TAB_KIND_MISMATCH = "TAB_KIND_MISMATCH";
   public static final String STEP_UP_REQUIRED = "STEP_UP_REQUIRED";
   public static final String OP_OPEN = "OpenTab";
   public static final String OP_ADD = "AddTabItem";
@@ -79,7 +81,8 @@ public class TabService {
       Long thresholdMinor,
       Duration timeLimit,
       String description,
-      String deviceId) {}
+      String deviceId,
+      Tab.Kind kind) {}
 
   public record NewItem(
       String idempotencyKey, byte[] requestHash, UUID tabId, long amountMinor, String currency, String description) {}
@@ -142,7 +145,7 @@ public class TabService {
 
   /** With the user's access token (present: no consent needed) or by user id under consent. */
   public Uni<io.farthing.proto.payments.v1.Tab> open(String partner, NewTab request) {
-    long threshold = threshold(request.capMinor(), request.thresholdMinor());
+    long threshold = threshold(request.kind(), request.capMinor(), request.thresholdMinor());
     Duration timeLimit = timeLimit(request.timeLimit());
     boolean present = request.userAccessToken() != null;
     Uni<UUID> payer =
@@ -161,7 +164,7 @@ public class TabService {
   private Uni<io.farthing.proto.payments.v1.Tab> openClaimed(
       String partner, NewTab request, UUID user, boolean present, long threshold, Duration timeLimit,
       Claim.Fresh claim) {
-    Instant now = Instant.now();
+    Instant now = now();
     Uni<Merchant> merchant = merchants.requireChargeable(partner, request.currency());
     Uni<UserStanding> standing = auth.user(user);
     Uni<AuthClient.ConsentAnswer> consent =
@@ -187,7 +190,7 @@ public class TabService {
                   new Tab(
                       Ids.newId(), partner, user, null, request.currency(), request.capMinor(), 0, 0, threshold, 0,
                       TabStatus.OPEN, null, request.description(), request.deviceId(), answer.consentId(), null,
-                      now.plus(timeLimit), null, 0, now);
+                      now.plus(timeLimit), null, 0, now, request.kind(), Tab.Usage.NONE);
               return risk.score(scoreRequest(draft, t.getItem1(), payer, t.getItem4().kycTier()))
                   .chain(decision -> decide(claim, draft, payer, decision, answer.allowance()));
             });
@@ -267,7 +270,7 @@ public class TabService {
       SqlConnection tx, Claim.Fresh claim, Tab tab, NewItem request, Optional<Merchant> merchant) {
     Tab.Item item =
         new Tab.Item(
-            Ids.newId(), tab.id(), request.amountMinor(), request.description(), tab.totalMinor(), null, Instant.now());
+            Ids.newId(), tab.id(), request.amountMinor(), request.description(), tab.totalMinor(), null, now());
     Uni<Tab.Item> after = tabs.insertItem(tx, item).replaceWith(item);
     if (tab.unsettledMinor() >= tab.thresholdMinor()) {
       after = after.chain(() -> settle(tx, tab, merchant)).map(settled -> settledBy(item, settled.chargeId()));
@@ -285,6 +288,7 @@ public class TabService {
         .map(
             found -> {
               Tab tab = found.filter(t -> t.partnerClientId().equals(partner)).orElseThrow(TabService::notFound);
+              requireKind(tab, Tab.Kind.ITEMS);
               if (!tab.currency().equals(request.currency())) {
                 throw ApiException.invalid("amount.currency must be the tab's currency", "CURRENCY_MISMATCH");
               }
@@ -305,7 +309,7 @@ public class TabService {
   private Uni<Settlement> settle(SqlConnection tx, Tab tab, Optional<Merchant> merchant) {
     long amount = tab.unsettledMinor();
     long fee = merchant.flatMap(m -> m.plan(tab.currency())).map(p -> p.feeFor(amount)).orElse(0L);
-    Instant now = Instant.now();
+    Instant now = now();
     Charge settlement =
         new Charge(
             Ids.newId(), tab.partnerClientId(), tab.userId(), tab.walletId(), tab.currency(), amount, 0, amount, 0, fee,
@@ -316,7 +320,7 @@ public class TabService {
             tab.id(), tab.partnerClientId(), tab.userId(), tab.walletId(), tab.currency(), tab.capMinor(),
             tab.totalMinor(), tab.totalMinor(), tab.thresholdMinor(), tab.settlementCount() + 1, tab.status(), null,
             tab.description(), tab.deviceId(), tab.consentId(), tab.decisionId(), tab.expiresAt(), null,
-            tab.version() + 1, tab.createdAt());
+            tab.version() + 1, tab.createdAt(), tab.kind(), tab.usage());
     return settleAccounts(tx, tab)
         .chain(
             to ->
@@ -354,12 +358,13 @@ public class TabService {
     return settled.chain(
         t -> {
           long release = t.capMinor() - t.settledMinor();
-          Instant now = Instant.now();
+          Instant now = now();
           Tab closed =
               new Tab(
                   t.id(), t.partnerClientId(), t.userId(), t.walletId(), t.currency(), t.capMinor(), t.totalMinor(),
                   t.settledMinor(), t.thresholdMinor(), t.settlementCount(), TabStatus.CLOSED, reason, t.description(),
-                  t.deviceId(), t.consentId(), t.decisionId(), t.expiresAt(), now, t.version() + 1, t.createdAt());
+                  t.deviceId(), t.consentId(), t.decisionId(), t.expiresAt(), now, t.version() + 1, t.createdAt(),
+                  t.kind(), t.usage());
           return releaseHold(tx, t, release)
               .chain(() -> tabs.close(tx, t.id(), reason, now))
               .chain(() -> event(tx, closed, OutboxEvent.TAB_CLOSED, new JsonObject().put("releasedMinor", release)))
@@ -431,7 +436,17 @@ public class TabService {
   }
 
   /**
-   * Settles and closes one tab past its time limit. Safe on every replica at once: a tab another
+   * Closes the partner's metered tab because its stream ended ({@link TabMeter}); one already
+   * closed is answered as it is. Under the tab's row lock like every close, so a stream's end
+   * racing a CloseTab, the user or the janitor closes it once.
+   */
+  Uni<Tab> closeForStream(String partner, UUID tabId, TabStatus.CloseReason reason) {
+    return closing(
+        tabId, t -> t.partnerClientId().equals(partner), reason, (tx, tab, items) -> Uni.createFrom().item(tab));
+  }
+
+  /**
+   * Settles and closes one tab past its time limit (or metered and idle). Safe on every replica at once: a tab another
    * transaction holds is skipped (SKIP LOCKED), and one already closed is left alone.
    */
   public Uni<Boolean> closeIfDue(UUID tabId) {
@@ -448,20 +463,35 @@ public class TabService {
                         tabs.lockUnlessBusy(tx, tabId)
                             .chain(
                                 found -> {
-                                  Instant now = Instant.now();
-                                  if (found.isEmpty()
-                                      || found.get().status() != TabStatus.OPEN
-                                      || found.get().expiresAt().isAfter(now)) {
-                                    return Uni.createFrom().item(false);
-                                  }
-                                  return close(tx, found.get(), TabStatus.CloseReason.TIME_LIMIT, merchant)
-                                      .replaceWith(true);
+                                  Optional<TabStatus.CloseReason> due =
+                                      found.flatMap(tab -> dueReason(tab, Instant.now()));
+                                  return due.isEmpty()
+                                      ? Uni.createFrom().item(false)
+                                      : close(tx, found.get(), due.get(), merchant).replaceWith(true);
                                 })));
   }
 
-  /** One janitor pass: closes up to {@code batch} tabs past their time limit; returns how many. */
+  /** Why the janitor closes {@code tab} now, if it does: its time limit, or (metered) no usage. */
+  private Optional<TabStatus.CloseReason> dueReason(Tab tab, Instant now) {
+    if (tab.status() != TabStatus.OPEN) {
+      return Optional.empty();
+    }
+    if (!tab.expiresAt().isAfter(now)) {
+      return Optional.of(TabStatus.CloseReason.TIME_LIMIT);
+    }
+    Instant lastUsage = tab.usage().lastAt() == null ? tab.createdAt() : tab.usage().lastAt();
+    if (tab.kind() == Tab.Kind.METERED && !lastUsage.plus(config.meterIdleTimeout()).isAfter(now)) {
+      return Optional.of(TabStatus.CloseReason.IDLE);
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * One janitor pass: closes up to {@code batch} tabs past their time limit or (metered) idle
+   * for payments.tabs.meter-idle-timeout; returns how many.
+   */
   public Uni<Integer> closeDue(int batch) {
-    return tabs.due(batch)
+    return tabs.due(batch, config.meterIdleTimeout())
         .chain(
             ids -> {
               Uni<Integer> chain = Uni.createFrom().item(0);
@@ -506,8 +536,18 @@ public class TabService {
   // Helpers
   // ------------------------------------------------------------------------------------------
 
-  /** The threshold asked for, or the default share of the cap; within [min, cap]. */
-  long threshold(long capMinor, Long askedMinor) {
+  /**
+   * The threshold asked for, or the default share of the cap; within [min, cap]. A metered tab
+   * settles once, at close: its threshold is its cap, and it takes none.
+   */
+  long threshold(Tab.Kind kind, long capMinor, Long askedMinor) {
+    if (kind == Tab.Kind.METERED) {
+      if (askedMinor != null) {
+        throw ApiException.invalid(
+            "settle_threshold_minor is not used by a metered tab: it settles once, at close", "INVALID_THRESHOLD");
+      }
+      return capMinor;
+    }
     if (askedMinor == null) {
       int bps = config.defaultThresholdBps();
       // cap × bps / 10 000 without forming the product (exact for every int64 cap)
@@ -569,6 +609,17 @@ public class TabService {
         tab.id(), tab.userId(), merchant, tab.capMinor(), tab.currency(), user, kycTier, tab.deviceId());
   }
 
+  /** A call meant for the other kind of tab is refused: items and metered usage do not mix. */
+  static void requireKind(Tab tab, Tab.Kind kind) {
+    if (tab.kind() != kind) {
+      throw ApiException.precondition(
+          kind == Tab.Kind.ITEMS
+              ? "This is a metered tab: send its usage with MeterUsage"
+              : "This tab takes items with AddTabItem, not metered usage",
+          TAB_KIND_MISMATCH);
+    }
+  }
+
   static ApiException notFound() {
     return ApiException.notFound("No such tab", TAB_NOT_FOUND);
   }
@@ -583,7 +634,8 @@ public class TabService {
     return new Tab(
         t.id(), t.partnerClientId(), t.userId(), walletId, t.currency(), t.capMinor(), t.totalMinor(),
         t.settledMinor(), t.thresholdMinor(), t.settlementCount(), t.status(), t.closeReason(), t.description(),
-        t.deviceId(), t.consentId(), t.decisionId(), t.expiresAt(), t.closedAt(), t.version(), t.createdAt());
+        t.deviceId(), t.consentId(), t.decisionId(), t.expiresAt(), t.closedAt(), t.version(), t.createdAt(), t.kind(),
+        t.usage());
   }
 
   private static Tab withDecision(Tab t, String decisionId) {
@@ -591,7 +643,12 @@ public class TabService {
         t.id(), t.partnerClientId(), t.userId(), t.walletId(), t.currency(), t.capMinor(), t.totalMinor(),
         t.settledMinor(), t.thresholdMinor(), t.settlementCount(), t.status(), t.closeReason(), t.description(),
         t.deviceId(), t.consentId(), decisionId == null || decisionId.isEmpty() ? null : decisionId, t.expiresAt(),
-        t.closedAt(), t.version(), t.createdAt());
+        t.closedAt(), t.version(), t.createdAt(), t.kind(), t.usage());
+  }
+
+  /** What is stored is what is answered: PostgreSQL keeps microseconds. */
+  private static Instant now() {
+    return Instant.now().truncatedTo(ChronoUnit.MICROS);
   }
 
   private static byte[] bytes(String value) {

@@ -9,8 +9,9 @@ import java.util.Set;
  * A tab's states and the only transitions between them, written down once.
  *
  * <pre>
- *   (new) ──► OPEN ──settle (threshold)──► OPEN
- *               └──close (user, partner, time limit)──► CLOSED
+ *   (new) ──► OPEN ──settle (threshold; items tabs)──► OPEN
+ *               └──close (user, partner, time limit; metered: completed, dropped, idle,
+ *                         budget exceeded)──► CLOSED
  * </pre>
  *
  * Every SQL statement that changes a tab is conditional on {@code status = 'OPEN'}, so a close and
@@ -40,6 +41,14 @@ public enum TabStatus {
   public enum CloseReason {
     USER,
     PARTNER,
-    TIME_LIMIT
+    TIME_LIMIT,
+    /** Metered: the partner half-closed its stream. */
+    COMPLETED,
+    /** Metered: the stream broke (cancelled, disconnected, or a bad message). */
+    DROPPED,
+    /** Metered: no usage for payments.tabs.meter-idle-timeout. */
+    IDLE,
+    /** Metered: an increment would have gone past the budget. */
+    BUDGET_EXCEEDED
   }
 }

@@ -6,7 +6,8 @@ import java.util.UUID;
 
 /**
  * A tab as its user sees it over REST: running total, cap, settled so far, and (for one tab) its
- * newest items. Amounts are minor units of {@code currency}.
+ * newest items; a metered tab also its usage so far (the last sequence counted, how many
+ * increments, when the last one came). Amounts are minor units of {@code currency}.
  */
 public record TabView(
     UUID id,
@@ -24,6 +25,10 @@ public record TabView(
     Instant expiresAt,
     Instant closedAt,
     String closeReason,
+    String kind,
+    long lastSequence,
+    long incrementCount,
+    Instant lastUsageAt,
     List<ItemView> items) {
 
   public record ItemView(UUID id, long amountMinor, String description, long tabTotalMinor, UUID chargeId, Instant createdAt) {}
@@ -37,7 +42,8 @@ public record TabView(
     return new TabView(
         t.id(), t.partnerClientId(), t.status().name(), t.currency(), t.capMinor(), t.totalMinor(), t.settledMinor(),
         t.heldMinor(), t.thresholdMinor(), t.settlementCount(), t.description(), t.createdAt(), t.expiresAt(),
-        t.closedAt(), t.closeReason() == null ? null : t.closeReason().name(),
+        t.closedAt(), t.closeReason() == null ? null : t.closeReason().name(), t.kind().name(),
+        t.usage().lastSequence(), t.usage().increments(), t.usage().lastAt(),
         items == null
             ? null
             : items.stream()

@@ -46,7 +46,14 @@ public interface TabsConfig {
   @WithDefault("5s")
   String janitorInterval();
 
-  /** How many tabs past their time limit one janitor pass settles and closes. */
+  /**
+   * A metered tab that has counted no usage for this long is closed IDLE by the janitor: what
+   * was used is captured and the rest released, also when the replica holding its stream died.
+   */
+  @WithDefault("PT2M")
+  Duration meterIdleTimeout();
+
+  /** How many tabs past their time limit (or metered and idle) one janitor pass settles and closes. */
   @WithDefault("50")
   int janitorBatch();
 }

@@ -8,17 +8,23 @@ import io.farthing.common.ApiException;
 import io.farthing.common.Ids;
 import io.farthing.common.grpc.GrpcCallers;
 import io.farthing.payments.charge.grpc.PaymentsGrpcService;
+import io.farthing.payments.tab.TabMessages;
+import io.farthing.payments.tab.TabMeter;
 import io.farthing.payments.tab.TabService;
 import io.farthing.payments.tab.TabsConfig;
 import io.farthing.proto.payments.v1.AddTabItemRequest;
 import io.farthing.proto.payments.v1.CloseTabRequest;
 import io.farthing.proto.payments.v1.GetTabRequest;
+import io.farthing.proto.payments.v1.MeterUsageRequest;
+import io.farthing.proto.payments.v1.MeterUsageSummary;
 import io.farthing.proto.payments.v1.OpenTabRequest;
 import io.farthing.proto.payments.v1.Tab;
 import io.farthing.proto.payments.v1.TabItem;
+import io.farthing.proto.payments.v1.TabKind;
 import io.farthing.proto.payments.v1.Tabs;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import java.time.Duration;
@@ -35,11 +41,13 @@ public class TabsGrpcService implements Tabs {
   private static final int MAX_DEVICE_CHARS = 128;
 
   private final TabService tabs;
+  private final TabMeter meter;
   private final CurrentIdentityAssociation identity;
   private final TabsConfig config;
 
-  public TabsGrpcService(TabService tabs, CurrentIdentityAssociation identity, TabsConfig config) {
+  public TabsGrpcService(TabService tabs, TabMeter meter, CurrentIdentityAssociation identity, TabsConfig config) {
     this.tabs = tabs;
+    this.meter = meter;
     this.identity = identity;
     this.config = config;
   }
@@ -82,6 +90,25 @@ public class TabsGrpcService implements Tabs {
             tabs.closeByPartner(partner, request.getIdempotencyKey(), Ids.parse(request.getTabId(), "tab_id")));
   }
 
+  @Override
+  @RolesAllowed(PaymentsGrpcService.SCOPE_CHARGE)
+  public Uni<MeterUsageSummary> meterUsage(Multi<MeterUsageRequest> request) {
+    return asPartner(partner -> meter.meter(partner, request.map(TabsGrpcService::increment)).map(TabMessages::summary));
+  }
+
+  /** One increment, validated; a bad one fails the stream (and, after the first, closes its tab). */
+  private static TabMeter.Increment increment(MeterUsageRequest request) {
+    UUID tab = Ids.parse(request.getTabId(), "tab_id");
+    if (request.getSequence() <= 0) {
+      throw ApiException.invalid("sequence must be greater than 0", "INVALID_SEQUENCE");
+    }
+    if (!request.hasAmount()) {
+      throw ApiException.invalid("amount is required", "MISSING_FIELD");
+    }
+    Amount amount = Amount.positive(request.getAmount().getAmountMinor(), request.getAmount().getCurrency(), "amount");
+    return new TabMeter.Increment(tab, request.getSequence(), amount.amountMinor(), amount.currency());
+  }
+
   private TabService.NewTab newTab(OpenTabRequest request) {
     if (!request.hasCap()) {
       throw ApiException.invalid("cap is required", "MISSING_FIELD");
@@ -109,7 +136,15 @@ public class TabsGrpcService implements Tabs {
         request.getIdempotencyKey(), canonical, token, user, cap.amountMinor(), cap.currency(),
         request.getSettleThresholdMinor() == 0 ? null : request.getSettleThresholdMinor(),
         request.getTimeLimitSeconds() == 0 ? null : Duration.ofSeconds(request.getTimeLimitSeconds()),
-        description(request.getDescription()), device);
+        description(request.getDescription()), device, kind(request.getKind()));
+  }
+
+  private static io.farthing.payments.tab.Tab.Kind kind(TabKind kind) {
+    return switch (kind) {
+      case TAB_KIND_UNSPECIFIED, TAB_KIND_ITEMS -> io.farthing.payments.tab.Tab.Kind.ITEMS;
+      case TAB_KIND_METERED -> io.farthing.payments.tab.Tab.Kind.METERED;
+      default -> throw ApiException.invalid("kind must be TAB_KIND_ITEMS or TAB_KIND_METERED", "INVALID_KIND");
+    };
   }
 
   private String description(String value) {
