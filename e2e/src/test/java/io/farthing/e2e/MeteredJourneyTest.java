@@ -135,7 +135,8 @@ class MeteredJourneyTest {
       }
       tab = platform.tabsApi(partner, 0).getTab(GetTabRequest.newBuilder().setTabId(tabId).build());
     }
-    assertTrue(condition.test(tab), () -> "the tab never got there: " + tab);
-    return tab;
+    Tab last = tab;
+    assertTrue(condition.test(last), () -> "the tab never got there: " + last);
+    return last;
   }
 }

@@ -152,6 +152,16 @@ public class MeterTest {
     }
   }
 
+  /** A stream left open once its {@code count} increments of {@code minor} (sequences 1…count) are counted. */
+  OpenStream counted(String partner, String tabId, long count, long minor) {
+    OpenStream stream = new OpenStream(partner);
+    for (long s = 1; s <= count; s++) {
+      stream.out.onNext(use(tabId, s, minor));
+    }
+    awaitTab(partner, tabId, t -> t.getIncrementCount() == count);
+    return stream;
+  }
+
   Tab get(String partner, String tabId) {
     return tabs(partner).getTab(GetTabRequest.newBuilder().setTabId(tabId).build());
   }
@@ -304,11 +314,8 @@ public class MeterTest {
     Tab open = openMetered(partner, user, 400);
     String id = open.getTabId();
 
-    OpenStream stream = new OpenStream(partner);
-    for (long s = 1; s <= 10; s++) {
-      stream.out.onNext(use(id, s, 3));
-    }
-    Tab counting = awaitTab(partner, id, t -> t.getIncrementCount() == 10);
+    OpenStream stream = counted(partner, id, 10, 3);
+    Tab counting = get(partner, id);
     assertEquals(TabStatus.TAB_STATUS_OPEN, counting.getStatus());
     assertEquals(30, counting.getTotal().getAmountMinor());
     assertEquals(600, fixtures.balance(user, "EUR"), "the budget is still held");
@@ -334,11 +341,7 @@ public class MeterTest {
       long funded = fixtures.balance(user, "EUR");
       Tab open = openMetered(partner, user, 200);
       String id = open.getTabId();
-      OpenStream stream = new OpenStream(partner);
-      for (long s = 1; s <= 7; s++) {
-        stream.out.onNext(use(id, s, 2));
-      }
-      awaitTab(partner, id, t -> t.getIncrementCount() == 7);
+      OpenStream stream = counted(partner, id, 7, 2);
       fixtures.update("update tabs set last_usage_at = now() - interval '1 hour' where id = $1::uuid", id);
 
       List<CompletableFuture<?>> closes = new ArrayList<>();
@@ -366,11 +369,7 @@ public class MeterTest {
     UUID user = fixtures.payer(partner, 1_000, 600);
     Tab open = openMetered(partner, user, 300);
     String id = open.getTabId();
-    OpenStream stream = new OpenStream(partner);
-    for (long s = 1; s <= 5; s++) {
-      stream.out.onNext(use(id, s, 2));
-    }
-    awaitTab(partner, id, t -> t.getIncrementCount() == 5);
+    OpenStream stream = counted(partner, id, 5, 2);
     assertFalse(service.closeIfDue(UUID.fromString(id)).await().atMost(WAIT), "used a moment ago");
 
     // As if the replica holding the stream had died: no usage for longer than the idle timeout.
