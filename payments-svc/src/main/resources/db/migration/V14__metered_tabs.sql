@@ -19,3 +19,14 @@ alter table tabs
 
 create index tabs_meter_idle on tabs ((coalesce(last_usage_at, created_at)))
   where status = 'OPEN' and kind = 'METERED';
+
+-- Which charges are tab settlements, whatever the tab's kind (a metered tab has no item rows to
+-- point at its settlement, and metadata is the partner's to set): undo refuses them, and a refund
+-- of one gives back the allowance the tab was counted against (keyed by the tab's id).
+create table tab_settlements (
+  charge_id  uuid primary key references charges (id),
+  tab_id     uuid not null references tabs (id)
+);
+create index tab_settlements_tab on tab_settlements (tab_id);
+insert into tab_settlements (charge_id, tab_id)
+  select distinct charge_id, tab_id from tab_items where charge_id is not null;

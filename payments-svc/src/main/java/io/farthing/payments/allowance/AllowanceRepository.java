@@ -46,13 +46,16 @@ public class AllowanceRepository {
 
   /**
    * Gives {@code $2} of a charge's count back to its period, only while the period lasts and
-   * never more than was counted. No row returned = nothing given back.
+   * never more than was counted. A tab's settlement charge was counted as its tab (the cap at
+   * open, keyed by the tab's id), so its refund gives back against the tab's count. No row
+   * returned = nothing given back.
    */
   static final String GIVE_BACK =
       """
       with link as (
         update allowance_charges set returned_minor = returned_minor + $2
-         where charge_id = $1 and returned_minor <= counted_minor - $2
+         where charge_id in ($1, (select tab_id from tab_settlements where charge_id = $1))
+           and returned_minor <= counted_minor - $2
            and exists (select 1 from allowance_usage u
                         where u.consent_id = allowance_charges.consent_id
                           and u.period_start = allowance_charges.period_start and u.period_end > now())

@@ -52,6 +52,7 @@ public class TabRepository {
   private static final String SETTLE =
       "update tabs set settled_minor = total_minor, settlement_count = settlement_count + 1, version = version + 1,"
           + " updated_at = now() where id = $1 and status = 'OPEN' and settled_minor = $2 and total_minor = $3";
+  private static final String RECORD_SETTLEMENT = "insert into tab_settlements (charge_id, tab_id) values ($2, $1)";
   private static final String MARK_ITEMS =
       "update tab_items set charge_id = $2 where tab_id = $1 and charge_id is null";
   private static final String CLOSE =
@@ -107,13 +108,15 @@ public class TabRepository {
   }
 
   /**
-   * Marks everything added so far as settled by {@code chargeId}; conditional on the tab being
+   * Marks everything added so far as settled by {@code chargeId} (and records that charge as the
+   * tab's settlement, in tab_settlements); conditional on the tab being
    * exactly as {@code seen} (read under its row lock), so a settlement happens once.
    */
   public Uni<Void> settle(SqlClient tx, Tab seen, UUID chargeId) {
     return tx.preparedQuery(SETTLE)
         .execute(Tuple.of(seen.id(), seen.settledMinor(), seen.totalMinor()))
         .map(result -> requireOne(result, "settled", seen.id()))
+        .chain(() -> tx.preparedQuery(RECORD_SETTLEMENT).execute(Tuple.of(seen.id(), chargeId)))
         .chain(() -> tx.preparedQuery(MARK_ITEMS).execute(Tuple.of(seen.id(), chargeId)))
         .replaceWithVoid();
   }

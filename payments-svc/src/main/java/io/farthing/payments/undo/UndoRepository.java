@@ -30,12 +30,13 @@ public class UndoRepository {
   }
 
   /**
-   * Whether the charge is a tab's settlement (items of a tab point at it): the user agreed to
-   * each item and closes the tab instead; a settlement can still be disputed or refunded.
+   * Whether the charge is a tab's settlement (tab_settlements names it, items or metered): the
+   * user agreed to each item or increment and closes the tab instead; a settlement can still be
+   * disputed or refunded.
    */
   public Uni<Boolean> settlesATab(SqlClient client, UUID chargeId) {
     return client
-        .preparedQuery("select exists (select 1 from tab_items where charge_id = $1) as settles")
+        .preparedQuery("select exists (select 1 from tab_settlements where charge_id = $1) as settles")
         .execute(Tuple.of(chargeId))
         .map(rows -> rows.iterator().next().getBoolean("settles"));
   }

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.farthing.payments.support.FakeAuth;
+import io.farthing.payments.tab.MeterTest;
 import io.farthing.payments.support.FakeRisk;
 import io.farthing.payments.support.Fixtures;
 import io.farthing.payments.support.PaymentsTestDatabase;
@@ -33,6 +34,7 @@ import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Multi;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -60,6 +62,9 @@ class AllowanceChargeTest {
 
   @GrpcClient("payments")
   io.farthing.proto.payments.v1.TabsGrpc.TabsBlockingStub tabsPlain;
+
+  @GrpcClient("payments")
+  io.farthing.proto.payments.v1.MutinyTabsGrpc.MutinyTabsStub tabsMutiny;
 
   @Inject Fixtures fixtures;
 
@@ -140,6 +145,38 @@ class AllowanceChargeTest {
     assertEquals(4_900, fixtures.entriesSum(a.wallet()));
     tabs.openTab(io.farthing.payments.tab.TabTest.aTab(a.user(), 900, 900).build());
     assertEquals(1_000, used(a));
+  }
+
+  @Test
+  void aMeteredTabCountsOnlyWhatItUsedAndARefundOfItsSettlementGivesTheAllowanceBack() {
+    Arranged a = allowance(5_000, 1_000);
+    String token = TestTokens.client(a.partner(), "payments:charge", "payments:read");
+    io.farthing.proto.payments.v1.Tab tab =
+        withToken(tabsPlain, token)
+            .openTab(
+                io.farthing.payments.tab.TabTest.aTab(a.user(), 600, 0)
+                    .setKind(io.farthing.proto.payments.v1.TabKind.TAB_KIND_METERED)
+                    .build());
+    assertEquals(600, used(a), "the budget is counted while it is held");
+    String id = tab.getTabId();
+    io.farthing.proto.payments.v1.MeterUsageSummary summary =
+        withToken(tabsMutiny, token)
+            .meterUsage(Multi.createFrom().items(MeterTest.use(id, 1, 150), MeterTest.use(id, 2, 100)))
+            .await()
+            .atMost(Duration.ofSeconds(30));
+    assertEquals(250, summary.getTab().getSettled().getAmountMinor());
+    assertEquals(250, used(a), "the 350 it did not use is the allowance's again");
+
+    String settlement =
+        fixtures.strings("select charge_id::text from tab_settlements where tab_id = $1::uuid", id).get(0);
+    as(a.partner()).refundCharge(RefundChargeRequest.newBuilder().setIdempotencyKey(UUID.randomUUID().toString())
+        .setChargeId(settlement).setAmount(eur(100)).build());
+    assertEquals(150, used(a), "a refund of a tab's settlement gives the allowance back, as a charge's does");
+    as(a.partner()).refundCharge(RefundChargeRequest.newBuilder().setIdempotencyKey(UUID.randomUUID().toString())
+        .setChargeId(settlement).setAmount(eur(150)).build());
+    assertEquals(0, used(a));
+    assertEquals(5_000, fixtures.balance(a.user(), "EUR"));
+    assertEquals(5_000, fixtures.entriesSum(a.wallet()));
   }
 
   @Test

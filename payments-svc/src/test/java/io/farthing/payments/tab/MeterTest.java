@@ -85,11 +85,11 @@ public class MeterTest {
     return tabs(partner).openTab(aTab(user, budgetMinor, 0).setKind(TabKind.TAB_KIND_METERED).build());
   }
 
-  static MeterUsageRequest use(String tabId, long sequence, long minor) {
+  public static MeterUsageRequest use(String tabId, long sequence, long minor) {
     return use(tabId, sequence, minor, "EUR");
   }
 
-  static MeterUsageRequest use(String tabId, long sequence, long minor, String currency) {
+  public static MeterUsageRequest use(String tabId, long sequence, long minor, String currency) {
     return MeterUsageRequest.newBuilder()
         .setTabId(tabId)
         .setSequence(sequence)

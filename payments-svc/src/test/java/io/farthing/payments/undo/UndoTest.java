@@ -43,6 +43,9 @@ class UndoTest {
   @GrpcClient("payments")
   io.farthing.proto.payments.v1.TabsGrpc.TabsBlockingStub tabs;
 
+  @GrpcClient("payments")
+  io.farthing.proto.payments.v1.MutinyTabsGrpc.MutinyTabsStub tabsMutiny;
+
   @Inject Fixtures fixtures;
 
   PaymentsGrpc.PaymentsBlockingStub as(String partner) {
@@ -147,6 +150,33 @@ class UndoTest {
     as(partner).refundCharge(RefundChargeRequest.newBuilder().setIdempotencyKey(UUID.randomUUID().toString())
         .setChargeId(settlement).setAmount(eur(120)).build());
     assertEquals(1_000, fixtures.balance(user, "EUR"));
+  }
+
+  @Test
+  void aMeteredTabsSettlementCannotBeUndoneEither() {
+    String partner = fixtures.aMerchant();
+    UUID user = fixtures.payer(partner, 1_000, 500);
+    String token = TestTokens.client(partner, "payments:charge", "payments:read");
+    var tab =
+        withToken(tabs, token)
+            .openTab(
+                io.farthing.payments.tab.TabTest.aTab(user, 300, 0)
+                    .setKind(io.farthing.proto.payments.v1.TabKind.TAB_KIND_METERED)
+                    .build());
+    withToken(tabsMutiny, token)
+        .meterUsage(
+            io.smallrye.mutiny.Multi.createFrom()
+                .items(
+                    io.farthing.payments.tab.MeterTest.use(tab.getTabId(), 1, 40),
+                    io.farthing.payments.tab.MeterTest.use(tab.getTabId(), 2, 20)))
+        .await()
+        .atMost(java.time.Duration.ofSeconds(30));
+    String settlement =
+        fixtures.strings("select charge_id::text from tab_settlements where tab_id = $1::uuid", tab.getTabId()).get(0);
+
+    undo(user, settlement).then().statusCode(422).contentType(PROBLEM).body("reason", equalTo("NOT_UNDOABLE"));
+
+    assertEquals(940, fixtures.balance(user, "EUR"));
   }
 
   @Test
