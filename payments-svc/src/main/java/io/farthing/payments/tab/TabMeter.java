@@ -74,8 +74,8 @@ public class TabMeter {
     return usage
         .onItem()
         .transformToUniAndConcatenate(increment -> count(partner, stream, increment))
-        .collect()
-        .last()
+        .onItem()
+        .ignoreAsUni()
         .onItemOrFailure()
         .transformToUni((ignored, failure) -> end(partner, stream, failure));
   }

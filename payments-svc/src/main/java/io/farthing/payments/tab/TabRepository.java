@@ -177,10 +177,10 @@ public class TabRepository {
    */
   public Uni<List<UUID>> due(int limit, Duration idle) {
     return pool.preparedQuery(
-            "select id from (select id, expires_at as due_at from tabs where status = 'OPEN' and expires_at <= now()"
-                + " union select id, coalesce(last_usage_at, created_at) from tabs where status = 'OPEN'"
-                + " and kind = 'METERED' and coalesce(last_usage_at, created_at) <= now() - $2 * interval '1 millisecond')"
-                + " due group by id order by min(due_at) limit $1")
+            "select id from tabs where status = 'OPEN' and (expires_at <= now() or (kind = 'METERED'"
+                + " and coalesce(last_usage_at, created_at) <= now() - $2 * interval '1 millisecond'))"
+                + " order by case when kind = 'METERED' then least(expires_at, coalesce(last_usage_at, created_at))"
+                + " else expires_at end limit $1")
         .execute(Tuple.of(limit, idle.toMillis()))
         .map(
             rows -> {

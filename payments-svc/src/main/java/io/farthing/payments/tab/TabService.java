@@ -33,6 +33,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -431,8 +432,7 @@ public class TabService {
                                         : close(tx, tab, reason, merchant))
                             .chain(
                                 closed ->
-                                    tabs.items(tx, tabId, config.maxItemsShown())
-                                        .chain(items -> finish.complete(tx, closed, items)))));
+                                    itemsOf(tx, closed).chain(items -> finish.complete(tx, closed, items)))));
   }
 
   /**
@@ -525,7 +525,14 @@ public class TabService {
 
   private Uni<Shown> withItems(UUID tabId, Predicate<Tab> owner) {
     return owned(tabId, owner)
-        .chain(tab -> tabs.items(pool, tabId, config.maxItemsShown()).map(items -> new Shown(tab, items)));
+        .chain(tab -> itemsOf(pool, tab).map(items -> new Shown(tab, items)));
+  }
+
+  /** The tab's newest items; a metered tab has none, so none is read. */
+  private Uni<List<Tab.Item>> itemsOf(SqlClient client, Tab tab) {
+    return tab.kind() == Tab.Kind.METERED
+        ? Uni.createFrom().item(List.of())
+        : tabs.items(client, tab.id(), config.maxItemsShown());
   }
 
   private Uni<Tab> owned(UUID tabId, Predicate<Tab> owner) {

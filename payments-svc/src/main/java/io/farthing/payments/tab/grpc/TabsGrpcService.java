@@ -63,10 +63,7 @@ public class TabsGrpcService implements Tabs {
   public Uni<TabItem> addTabItem(AddTabItemRequest request) {
     return asPartner(
         partner -> {
-          if (!request.hasAmount()) {
-            throw ApiException.invalid("amount is required", "MISSING_FIELD");
-          }
-          Amount amount = Amount.positive(request.getAmount().getAmountMinor(), request.getAmount().getCurrency(), "amount");
+          Amount amount = requiredAmount(request.hasAmount(), request.getAmount(), "amount");
           byte[] canonical = request.toBuilder().clearIdempotencyKey().build().toByteArray();
           return tabs.add(
               partner,
@@ -102,18 +99,12 @@ public class TabsGrpcService implements Tabs {
     if (request.getSequence() <= 0) {
       throw ApiException.invalid("sequence must be greater than 0", "INVALID_SEQUENCE");
     }
-    if (!request.hasAmount()) {
-      throw ApiException.invalid("amount is required", "MISSING_FIELD");
-    }
-    Amount amount = Amount.positive(request.getAmount().getAmountMinor(), request.getAmount().getCurrency(), "amount");
+    Amount amount = requiredAmount(request.hasAmount(), request.getAmount(), "amount");
     return new TabMeter.Increment(tab, request.getSequence(), amount.amountMinor(), amount.currency());
   }
 
   private TabService.NewTab newTab(OpenTabRequest request) {
-    if (!request.hasCap()) {
-      throw ApiException.invalid("cap is required", "MISSING_FIELD");
-    }
-    Amount cap = Amount.positive(request.getCap().getAmountMinor(), request.getCap().getCurrency(), "cap");
+    Amount cap = requiredAmount(request.hasCap(), request.getCap(), "cap");
     String token = null;
     UUID user = null;
     switch (request.getPayerCase()) {
@@ -145,6 +136,14 @@ public class TabsGrpcService implements Tabs {
       case TAB_KIND_METERED -> io.farthing.payments.tab.Tab.Kind.METERED;
       default -> throw ApiException.invalid("kind must be TAB_KIND_ITEMS or TAB_KIND_METERED", "INVALID_KIND");
     };
+  }
+
+  /** A Money field that must be set and positive: MISSING_FIELD, else Amount's own reasons. */
+  private static Amount requiredAmount(boolean present, io.farthing.proto.type.v1.Money money, String field) {
+    if (!present) {
+      throw ApiException.invalid(field + " is required", "MISSING_FIELD");
+    }
+    return Amount.positive(money.getAmountMinor(), money.getCurrency(), field);
   }
 
   private String description(String value) {
