@@ -196,23 +196,15 @@ public class MeterTest {
     return fixtures.longValue("select count(*) from charges where metadata->>'tab_id' = $1", tabId);
   }
 
-  long captured(String tabId) {
-    return fixtures.longValue(
-        "select coalesce(sum(captured_minor), 0) from charges where status = 'SUCCEEDED' and metadata->>'tab_id' = $1",
-        tabId);
-  }
-
   /** The money rules for a metered tab that has closed: captured once, the rest released once. */
   void assertSettledOnce(String tabId, UUID user, long fundedMinor, long usedMinor) {
     assertEquals(1, postings(tabId, TabService.TAB_HOLD), "held once");
     assertEquals(usedMinor > 0 ? 1 : 0, settlementCharges(tabId), "one settlement");
     assertEquals(usedMinor > 0 ? 1 : 0, postings(tabId, TabService.TAB_SETTLE), "captured once");
     assertEquals(1, postings(tabId, TabService.TAB_RELEASE), "released once");
-    assertEquals(usedMinor, captured(tabId));
+    assertEquals(usedMinor, TabTest.settledCharges(fixtures, tabId));
     assertEquals(fundedMinor - usedMinor, fixtures.balance(user, "EUR"));
-    assertEquals(0, fixtures.longValue("select coalesce(sum(amount_minor), 0) from entries"));
-    UUID wallet = UUID.fromString(fixtures.strings("select id::text from wallets where user_id = $1", user).get(0));
-    assertEquals(fixtures.balance(user, "EUR"), fixtures.entriesSum(wallet));
+    TabTest.assertLedgerHolds(fixtures, user);
   }
 
   @Test

@@ -104,19 +104,32 @@ public class TabTest {
     assertEquals(reason, reason(e));
   }
 
-  /** Money rule 2 after every scenario: the ledger sums to zero and the wallet equals its entries. */
   void assertLedgerHolds(UUID user) {
+    assertLedgerHolds(fixtures, user);
+  }
+
+  /** Money rule 2 after every scenario: the ledger sums to zero and the wallet equals its entries. */
+  static void assertLedgerHolds(Fixtures fixtures, UUID user) {
     assertEquals(0, fixtures.longValue("select coalesce(sum(amount_minor), 0) from entries"));
-    UUID wallet = walletOf(user);
+    UUID wallet = walletOf(fixtures, user);
     assertEquals(fixtures.balance(user, "EUR"), fixtures.entriesSum(wallet));
     assertTrue(fixtures.balance(user, "EUR") >= 0);
   }
 
   UUID walletOf(UUID user) {
+    return walletOf(fixtures, user);
+  }
+
+  static UUID walletOf(Fixtures fixtures, UUID user) {
     return UUID.fromString(fixtures.strings("select id::text from wallets where user_id = $1", user).get(0));
   }
 
   long settledCharges(String tabId) {
+    return settledCharges(fixtures, tabId);
+  }
+
+  /** What the tab's settlement charges captured, in all. */
+  static long settledCharges(Fixtures fixtures, String tabId) {
     return fixtures.longValue(
         "select coalesce(sum(captured_minor), 0) from charges where status = 'SUCCEEDED' and metadata->>'tab_id' = $1",
         tabId);
