@@ -117,7 +117,11 @@ public class TabRepository {
         .execute(Tuple.of(seen.id(), seen.settledMinor(), seen.totalMinor()))
         .map(result -> requireOne(result, "settled", seen.id()))
         .chain(() -> tx.preparedQuery(RECORD_SETTLEMENT).execute(Tuple.of(seen.id(), chargeId)))
-        .chain(() -> tx.preparedQuery(MARK_ITEMS).execute(Tuple.of(seen.id(), chargeId)))
+        .chain(
+            () ->
+                seen.kind() == Tab.Kind.METERED
+                    ? Uni.createFrom().voidItem()
+                    : tx.preparedQuery(MARK_ITEMS).execute(Tuple.of(seen.id(), chargeId)).replaceWithVoid())
         .replaceWithVoid();
   }
 
